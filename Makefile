@@ -1,0 +1,47 @@
+# gokeepalived — a drop-in replacement for keepalived, in Go.
+GO        ?= go
+PREFIX    ?= /usr
+DESTDIR   ?=
+BIN       := bin/keepalived
+PKGS      := ./...
+FUZZTIME  ?= 30s
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -s -w -X github.com/gokeepalived/gokeepalived/internal/version.Commit=$(VERSION)
+
+.PHONY: all build test test-deps lint bench fuzz demo install clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/keepalived
+
+# The one test command (README, .ci/run). Installs what the tests need first.
+test: test-deps build lint
+	$(GO) test -count=1 -timeout 15m $(PKGS)
+
+test-deps:
+	@bash scripts/test-deps.sh
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+bench: test-deps build
+	@bash scripts/bench.sh
+
+# Each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m).
+fuzz:
+	@bash scripts/fuzz.sh $(FUZZTIME)
+
+demo: build
+	@bash scripts/demo.sh
+
+# Honours DESTDIR/PREFIX; never run on a test machine without DESTDIR, it
+# would replace Debian's /usr/sbin/keepalived.
+install: build
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/keepalived
+	install -D -m 0644 keepalived.service $(DESTDIR)/lib/systemd/system/keepalived.service
+
+clean:
+	rm -rf bin

@@ -1,0 +1,3 @@
+module github.com/gokeepalived/gokeepalived
+
+go 1.26

@@ -1,0 +1,84 @@
+package config
+
+import (
+	"net"
+	"os"
+	"os/user"
+)
+
+// Host answers the questions the checks ask about the machine the
+// configuration will run on. Tests use a fake; RealHost asks the kernel.
+type Host interface {
+	// InterfaceExists reports whether a network interface of that name exists.
+	InterfaceExists(name string) bool
+	// LookupUser returns uid and gid of a user name, ok=false if unknown.
+	LookupUser(name string) (uid, gid int, ok bool)
+	// LookupGroup returns the gid of a group name.
+	LookupGroup(name string) (gid int, ok bool)
+	// Stat returns file information (for script security checks).
+	Stat(path string) (os.FileInfo, error)
+	// Hostname returns the host name (router_id default, @ conditionals).
+	Hostname() string
+}
+
+// RealHost is the machine we run on.
+type RealHost struct{}
+
+func (RealHost) InterfaceExists(name string) bool {
+	_, err := net.InterfaceByName(name)
+	return err == nil
+}
+
+func (RealHost) LookupUser(name string) (int, int, bool) {
+	u, err := user.Lookup(name)
+	if err != nil {
+		return 0, 0, false
+	}
+	return atoiOr(u.Uid, -1), atoiOr(u.Gid, -1), true
+}
+
+func (RealHost) LookupGroup(name string) (int, bool) {
+	g, err := user.LookupGroup(name)
+	if err != nil {
+		return 0, false
+	}
+	return atoiOr(g.Gid, -1), true
+}
+
+func (RealHost) Stat(path string) (os.FileInfo, error) { return os.Stat(path) }
+
+func (RealHost) Hostname() string {
+	h, _ := os.Hostname()
+	return h
+}
+
+func atoiOr(s string, def int) int {
+	n := 0
+	if s == "" {
+		return def
+	}
+	for _, ch := range s {
+		if ch < '0' || ch > '9' {
+			return def
+		}
+		n = n*10 + int(ch-'0')
+		if n > 1<<30 {
+			return def
+		}
+	}
+	return n
+}
+
+func (c *Ctx) host() Host {
+	if c.Opts.Host == nil {
+		return RealHost{}
+	}
+	return c.Opts.Host
+}
+
+func (c *Ctx) fs() FS {
+	if c.Opts.FS == nil {
+		return OSFS{}
+	}
+	return c.Opts.FS
+}
