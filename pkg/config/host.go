@@ -82,3 +82,56 @@ func (c *Ctx) fs() FS {
 	}
 	return c.Opts.FS
 }
+
+// FakeHost is a Host for tests and tools that check a configuration for
+// another machine: the listed interfaces and users exist, nothing else does.
+type FakeHost struct {
+	Interfaces []string
+	Users      map[string][2]int // name → uid, gid
+	Groups     map[string]int
+	Files      map[string]os.FileInfo
+	Name       string
+}
+
+func (f FakeHost) InterfaceExists(name string) bool {
+	for _, i := range f.Interfaces {
+		if i == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (f FakeHost) LookupUser(name string) (int, int, bool) {
+	if u, ok := f.Users[name]; ok {
+		return u[0], u[1], true
+	}
+	if name == "root" {
+		return 0, 0, true
+	}
+	return 0, 0, false
+}
+
+func (f FakeHost) LookupGroup(name string) (int, bool) {
+	if g, ok := f.Groups[name]; ok {
+		return g, true
+	}
+	if name == "root" {
+		return 0, true
+	}
+	return 0, false
+}
+
+func (f FakeHost) Stat(path string) (os.FileInfo, error) {
+	if fi, ok := f.Files[path]; ok {
+		return fi, nil
+	}
+	return nil, &os.PathError{Op: "stat", Path: path, Err: os.ErrNotExist}
+}
+
+func (f FakeHost) Hostname() string {
+	if f.Name == "" {
+		return "localhost"
+	}
+	return f.Name
+}
