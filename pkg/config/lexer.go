@@ -41,3 +41,10 @@ func Tokenize(s string) []Token {
 	flush()
 	return out
 }
+
+// ScriptArgv splits the text after a script keyword (script, notify_*,
+// misc_path, ...) into an argv, with keepalived's quoting and escapes.
+// Scripts are never run through a shell.
+//
+// FIRST CUT: the words of the node.
+func ScriptArgv(n *Node) []string { return n.Args() }

@@ -15,3 +15,14 @@ type Route struct {
 type Rule struct {
 	Pos Pos `json:"-"`
 }
+
+// ParseAddressLine parses one address line (VIP, eVIP, static address):
+// IP[/len] [brd IP|+|-] [dev IF] [scope S] [label L] [peer IP] ...
+// FIRST CUT stub; reports nothing.
+func ParseAddressLine(c *Ctx, n *Node) *IPAddress { return &IPAddress{Pos: n.Pos} }
+
+// ParseRouteLine parses one ip-route style line (virtual_routes, static_routes).
+func ParseRouteLine(c *Ctx, n *Node) *Route { return &Route{Pos: n.Pos} }
+
+// ParseRuleLine parses one ip-rule style line (virtual_rules, static_rules).
+func ParseRuleLine(c *Ctx, n *Node) *Rule { return &Rule{Pos: n.Pos} }
