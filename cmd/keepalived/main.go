@@ -1,12 +1,13 @@
-// Command keepalived is gokeepalived's single binary.
+// Command keepalived is gokeepalived's single binary: a drop-in
+// replacement for keepalived. The command line lives in internal/cli.
 package main
 
 import (
-	"fmt"
 	"os"
+
+	"github.com/gokeepalived/gokeepalived/internal/cli"
 )
 
 func main() {
-	fmt.Fprintln(os.Stderr, "gokeepalived: first cut")
-	os.Exit(1)
+	os.Exit(cli.Main(os.Args, cli.Env{Stdout: os.Stdout, Stderr: os.Stderr}))
 }
