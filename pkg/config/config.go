@@ -24,12 +24,14 @@ type Config struct {
 	SyncGroups     []*SyncGroup    `json:"sync_groups,omitempty"`
 	Instances      []*VRRPInstance `json:"vrrp_instances,omitempty"`
 
-	GARPGroups            []*GARPGroup         `json:"garp_groups,omitempty"`
-	LinkbeatInterfaces    []string             `json:"linkbeat_interfaces,omitempty"`
-	InterfaceUpDownDelays []*InterfaceUpDown   `json:"interface_up_down_delays,omitempty"`
-	BFDInstances          []*BFDInstance       `json:"bfd_instances,omitempty"`
+	GARPGroups            []*GARPGroup          `json:"garp_groups,omitempty"`
+	LinkbeatInterfaces    []string              `json:"linkbeat_interfaces,omitempty"`
+	InterfaceUpDownDelays []*InterfaceUpDown    `json:"interface_up_down_delays,omitempty"`
+	BFDInstances          []*BFDInstance        `json:"bfd_instances,omitempty"`
 	VirtualServerGroups   []*VirtualServerGroup `json:"virtual_server_groups,omitempty"`
-	VirtualServers        []*VirtualServer     `json:"virtual_servers,omitempty"`
+	VirtualServers        []*VirtualServer      `json:"virtual_servers,omitempty"`
+	// SSLBlock is the top-level SSL block used by SSL_GET checkers.
+	SSLBlock *SSLConfig `json:"ssl,omitempty"`
 }
 
 // Options controls how a configuration is read.

@@ -33,11 +33,17 @@ const (
 	// ClassSecurity: scripts configured without enable_script_security;
 	// -t exits 6.
 	ClassSecurity
+	// ClassAbort: keepalived gives up reading at once and exits 2
+	// (KEEPALIVED_EXIT_PROGRAM_ERROR) when a keyword's line lacks a word it
+	// indexes ("is missing a parameter after keyword"). We go on reading and
+	// report everything, but give the same exit status.
+	ClassAbort
 )
 
 // Exit codes of `keepalived -t`, as keepalived 2.2.7 defines them.
 const (
 	ExitOK          = 0
+	ExitProgram     = 2
 	ExitConfig      = 4
 	ExitConfigTest  = 5
 	ExitConfigTestS = 6
@@ -118,6 +124,8 @@ func (ds Diagnostics) Worst() Class {
 // ExitCode maps the diagnostics to `keepalived -t`'s exit status.
 func (ds Diagnostics) ExitCode() int {
 	switch w := ds.Worst(); {
+	case w == ClassAbort:
+		return ExitProgram
 	case w == ClassInfo:
 		return ExitOK
 	case w <= ClassFatal:

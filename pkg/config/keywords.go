@@ -18,6 +18,9 @@ type Entry[T any] struct {
 	// Alias names the current keyword when this one is a deprecated spelling
 	// keepalived still accepts; the engine logs keepalived's warning.
 	Alias string
+	// OptionalBlock is set on block keywords keepalived also accepts with
+	// no '{' at all (global_defs, static_*): no diagnostic then.
+	OptionalBlock bool
 	// Quiet suppresses the deprecation warning (aliases keepalived accepts
 	// silently).
 	Quiet bool
@@ -67,7 +70,7 @@ func ApplyOne[T any](c *Ctx, n *Node, tbl *Table[T], v *T) bool {
 	if e.Alias != "" && !e.Quiet {
 		c.Deprecated(n, kw, e.Alias)
 	}
-	if e.Block && !n.HasBlock {
+	if e.Block && !n.HasBlock && !e.OptionalBlock {
 		c.Report(n, ClassMissingBOB, fmt.Sprintf("Missing '{' at beginning of configuration block"))
 		return true
 	}
