@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"sort"
 	"strings"
 	"syscall"
 )
@@ -92,32 +93,42 @@ func vrrpMissingInterface(cfg *Config) bool {
 // address family on one interface. It returns true when keepalived would
 // stop.
 func checkVRIDConflicts(c *Ctx, cfg *Config) bool {
-	bad := false
-	for i, a := range cfg.Instances {
-		for _, b := range cfg.Instances[i+1:] {
-			if a.Family != b.Family || a.VRID != b.VRID {
-				continue
-			}
-			// Unicast and multicast are separate VRID spaces.
-			if (len(a.UnicastPeers) == 0) != (len(b.UnicastPeers) == 0) {
-				continue
-			}
-			if a.Interface != b.Interface {
-				continue
-			}
-			if len(a.UnicastPeers) > 0 {
-				// keepalived 2.2.7 does not compare unicast instances.
-				continue
-			}
-			v := 4
-			if a.Family == vrrpFamilyInet6 {
-				v = 6
-			}
-			c.Errorf(instNode(b), "%s and %s both use VRID %d with IPv%d on interface %s", a.Name, b.Name, a.VRID, v, a.Interface)
-			bad = true
-		}
+	// Instances clash only within one (family, VRID, interface) on
+	// multicast: keepalived 2.2.7 does not compare unicast instances.
+	// Grouping by that key keeps this linear in the number of instances.
+	type key struct {
+		family, iface string
+		vrid          int
 	}
-	return bad
+	type pair struct{ a, b int }
+	seen := map[key][]int{}
+	var pairs []pair
+	for i, v := range cfg.Instances {
+		if len(v.UnicastPeers) > 0 {
+			continue
+		}
+		k := key{v.Family, v.Interface, v.VRID}
+		for _, j := range seen[k] {
+			pairs = append(pairs, pair{j, i})
+		}
+		seen[k] = append(seen[k], i)
+	}
+	// Report in keepalived's order: by the first instance, then the second.
+	sort.Slice(pairs, func(x, y int) bool {
+		if pairs[x].a != pairs[y].a {
+			return pairs[x].a < pairs[y].a
+		}
+		return pairs[x].b < pairs[y].b
+	})
+	for _, p := range pairs {
+		a, b := cfg.Instances[p.a], cfg.Instances[p.b]
+		v := 4
+		if a.Family == vrrpFamilyInet6 {
+			v = 6
+		}
+		c.Errorf(instNode(b), "%s and %s both use VRID %d with IPv%d on interface %s", a.Name, b.Name, a.VRID, v, a.Interface)
+	}
+	return len(pairs) > 0
 }
 
 // checkSyncGroups resolves group members (keepalived's vrrp_sync_set_group).

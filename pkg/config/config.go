@@ -55,6 +55,30 @@ type Ctx struct {
 	Opts  Options
 	Diags Diagnostics
 	Cfg   *Config
+
+	// Keyword engine state (keywords.go): nesting depth, statements moved
+	// up a level by a stray '{', and the synthetic stray '}' nodes.
+	depth  int
+	spill  []*Node
+	strays map[*Node]bool
+
+	realHost *cachedHost // the real host, interface list read once
+	defined  map[string]bool
+}
+
+// FirstDefinition records that a named block (kind, name) is defined and
+// reports whether it is the first definition of that name. A map keeps
+// configurations with thousands of instances linear.
+func (c *Ctx) FirstDefinition(kind, name string) bool {
+	if c.defined == nil {
+		c.defined = map[string]bool{}
+	}
+	k := kind + "\x00" + name
+	if c.defined[k] {
+		return false
+	}
+	c.defined[k] = true
+	return true
 }
 
 func (c *Ctx) add(d Diagnostic) { c.Diags = append(c.Diags, d) }

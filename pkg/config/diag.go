@@ -33,6 +33,11 @@ const (
 	// ClassSecurity: scripts configured without enable_script_security;
 	// -t exits 6.
 	ClassSecurity
+	// ClassConfigFile: an include file that the include variant
+	// (includer/m/w/b/a), include_check or -e requires could not be read.
+	// keepalived 2.2.7 stops right after reading the configuration and
+	// exits 6, whatever else it found (verified with keepalived -t).
+	ClassConfigFile
 	// ClassAbort: keepalived gives up reading at once and exits 2
 	// (KEEPALIVED_EXIT_PROGRAM_ERROR) when a keyword's line lacks a word it
 	// indexes ("is missing a parameter after keyword"). We go on reading and
@@ -130,7 +135,7 @@ func (ds Diagnostics) ExitCode() int {
 		return ExitOK
 	case w <= ClassFatal:
 		return ExitConfig
-	case w == ClassSecurity:
+	case w >= ClassSecurity:
 		return ExitConfigTestS
 	default:
 		return ExitConfigTest
@@ -144,7 +149,7 @@ func (ds Diagnostics) HasErrors() bool { return ds.Worst() != ClassInfo }
 // diagnostic of the "cannot run" classes, whatever else is present.
 func (ds Diagnostics) Fatal() bool {
 	for _, d := range ds {
-		if d.Class >= ClassFileNotFound && d.Class <= ClassFatal {
+		if d.Class >= ClassFileNotFound && d.Class <= ClassFatal || d.Class >= ClassConfigFile {
 			return true
 		}
 	}

@@ -67,7 +67,7 @@ func (OSFS) Getwd() string {
 // are relative to a working directory of "/" for ${_PWD}.
 type MapFS map[string][]byte
 
-func mapClean(name string) string {
+func fsClean(name string) string {
 	if name == "" {
 		return "."
 	}
@@ -78,7 +78,7 @@ func (m MapFS) lookup(name string) ([]byte, bool) {
 	if b, ok := m[name]; ok {
 		return b, true
 	}
-	b, ok := m[mapClean(name)]
+	b, ok := m[fsClean(name)]
 	return b, ok
 }
 
@@ -86,7 +86,7 @@ func (m MapFS) ReadFile(name string) ([]byte, error) {
 	if b, ok := m.lookup(name); ok {
 		return b, nil
 	}
-	if m.isDir(mapClean(name)) {
+	if m.isDir(fsClean(name)) {
 		return nil, &os.PathError{Op: "read", Path: name, Err: errIsDir}
 	}
 	return nil, &os.PathError{Op: "open", Path: name, Err: os.ErrNotExist}
@@ -102,7 +102,7 @@ func (m MapFS) isDir(dir string) bool {
 		return len(m) > 0 || dir == "/"
 	}
 	for k := range m {
-		if strings.HasPrefix(mapClean(k), dir+"/") {
+		if strings.HasPrefix(fsClean(k), dir+"/") {
 			return true
 		}
 	}
@@ -110,7 +110,7 @@ func (m MapFS) isDir(dir string) bool {
 }
 
 func (m MapFS) Stat(name string) (fs.FileInfo, error) {
-	c := mapClean(name)
+	c := fsClean(name)
 	if b, ok := m.lookup(name); ok {
 		return mapInfo{name: path.Base(c), size: int64(len(b))}, nil
 	}
@@ -123,14 +123,14 @@ func (m MapFS) Stat(name string) (fs.FileInfo, error) {
 func (m MapFS) Lstat(name string) (fs.FileInfo, error) { return m.Stat(name) }
 
 func (m MapFS) ReadDir(name string) ([]string, error) {
-	dir := mapClean(name)
+	dir := fsClean(name)
 	if !m.isDir(dir) {
 		return nil, &os.PathError{Op: "open", Path: name, Err: os.ErrNotExist}
 	}
 	seen := map[string]bool{}
 	var out []string
 	for k := range m {
-		k = mapClean(k)
+		k = fsClean(k)
 		var rest string
 		switch {
 		case dir == ".":
@@ -186,7 +186,7 @@ type overlayFS struct {
 }
 
 func (o overlayFS) is(name string) bool {
-	return name == o.name || mapClean(name) == mapClean(o.name)
+	return name == o.name || fsClean(name) == fsClean(o.name)
 }
 
 func (o overlayFS) ReadFile(name string) ([]byte, error) {
@@ -200,7 +200,7 @@ func (o overlayFS) Glob(pattern string) ([]string, error) { return globPlain(o, 
 
 func (o overlayFS) Stat(name string) (fs.FileInfo, error) {
 	if o.is(name) {
-		return mapInfo{name: path.Base(mapClean(name)), size: int64(len(o.data))}, nil
+		return mapInfo{name: path.Base(fsClean(name)), size: int64(len(o.data))}, nil
 	}
 	if s, ok := o.next.(StatFS); ok {
 		fi, err := s.Stat(name)
@@ -209,10 +209,10 @@ func (o overlayFS) Stat(name string) (fs.FileInfo, error) {
 		}
 	}
 	if o.parentOf(name) {
-		return mapInfo{name: path.Base(mapClean(name)), dir: true}, nil
+		return mapInfo{name: path.Base(fsClean(name)), dir: true}, nil
 	}
 	if _, err := o.next.ReadFile(name); err == nil {
-		return mapInfo{name: path.Base(mapClean(name))}, nil
+		return mapInfo{name: path.Base(fsClean(name))}, nil
 	}
 	return nil, &os.PathError{Op: "stat", Path: name, Err: os.ErrNotExist}
 }
@@ -221,8 +221,8 @@ func (o overlayFS) Lstat(name string) (fs.FileInfo, error) { return o.Stat(name)
 
 // parentOf reports whether dir is a directory above the overlay file.
 func (o overlayFS) parentOf(dir string) bool {
-	d := mapClean(dir)
-	f := mapClean(o.name)
+	d := fsClean(dir)
+	f := fsClean(o.name)
 	return d == "." && !strings.HasPrefix(f, "/") || d == "/" && strings.HasPrefix(f, "/") || strings.HasPrefix(f, d+"/")
 }
 
@@ -235,7 +235,7 @@ func (o overlayFS) ReadDir(name string) ([]string, error) {
 		err = &os.PathError{Op: "open", Path: name, Err: os.ErrNotExist}
 	}
 	if o.parentOf(name) {
-		rest := strings.TrimPrefix(mapClean(o.name), mapClean(name))
+		rest := strings.TrimPrefix(fsClean(o.name), fsClean(name))
 		rest = strings.TrimPrefix(rest, "/")
 		first, _, _ := strings.Cut(rest, "/")
 		for _, x := range out {
@@ -299,7 +299,7 @@ func globBrace(s StatFS, pattern string, r *globResult, budget *int) {
 		return
 	}
 	*budget--
-	open, close, alts := findBrace(pattern)
+	open, close, alts := globFindBrace(pattern)
 	if open < 0 {
 		globOne(s, pattern, r)
 		return
@@ -309,9 +309,9 @@ func globBrace(s StatFS, pattern string, r *globResult, budget *int) {
 	}
 }
 
-// findBrace locates the first brace group of p that has a matching
+// globFindBrace locates the first brace group of p that has a matching
 // closing brace, and splits it at its top-level commas.
-func findBrace(p string) (open, close int, alts []string) {
+func globFindBrace(p string) (open, close int, alts []string) {
 	for i := 0; i < len(p); i++ {
 		switch p[i] {
 		case '\\':
@@ -345,9 +345,9 @@ func findBrace(p string) (open, close int, alts []string) {
 	return -1, -1, nil
 }
 
-// hasMagic reports glob metacharacters not escaped by a backslash; '['
+// globHasMagic reports glob metacharacters not escaped by a backslash; '['
 // counts only when a ']' closes it.
-func hasMagic(p string) bool {
+func globHasMagic(p string) bool {
 	for i := 0; i < len(p); i++ {
 		switch p[i] {
 		case '\\':
@@ -363,7 +363,7 @@ func hasMagic(p string) bool {
 	return false
 }
 
-func unescapeGlob(p string) string {
+func globUnescape(p string) string {
 	if strings.IndexByte(p, '\\') < 0 {
 		return p
 	}
@@ -387,15 +387,7 @@ func globMark(s StatFS, name string) string {
 // globOne expands a pattern without braces and appends its matches, sorted.
 func globOne(s StatFS, pattern string, r *globResult) {
 	if pattern == "" {
-		return
-	}
-	if !hasMagic(pattern) {
-		name := unescapeGlob(pattern)
-		if _, err := s.Lstat(name); err != nil {
-			r.missingFiles++
-			return
-		}
-		r.matches = append(r.matches, globMark(s, name))
+		r.missingFiles++
 		return
 	}
 	dirPat, filePat := "", pattern
@@ -406,7 +398,7 @@ func globOne(s StatFS, pattern string, r *globResult) {
 	switch {
 	case dirPat == "":
 		dirs = []string{""}
-	case hasMagic(dirPat[:len(dirPat)-1]):
+	case globHasMagic(dirPat[:len(dirPat)-1]):
 		var sub globResult
 		globOne(s, strings.TrimRight(dirPat, "/"), &sub)
 		r.missingFiles += sub.missingFiles
@@ -418,16 +410,23 @@ func globOne(s StatFS, pattern string, r *globResult) {
 			}
 		}
 	default:
-		dirs = []string{unescapeGlob(dirPat)}
+		dirs = []string{globUnescape(dirPat)}
 	}
+	// glibc checks a plain name with lstat, but reads the directory for a
+	// name with any wildcard, '[' or backslash in it.
+	scan := strings.ContainsAny(filePat, "*?[\\")
 	var found []string
 	for _, d := range dirs {
 		if filePat == "" {
-			found = append(found, d)
+			if _, err := s.Lstat(d); err != nil {
+				r.missingFiles++
+				continue
+			}
+			found = append(found, globMark(s, d))
 			continue
 		}
-		if !hasMagic(filePat) {
-			name := d + unescapeGlob(filePat)
+		if !scan {
+			name := d + filePat
 			if _, err := s.Lstat(name); err != nil {
 				r.missingFiles++
 				continue
@@ -450,7 +449,7 @@ func globOne(s StatFS, pattern string, r *globResult) {
 			if n[0] == '.' && filePat[0] != '.' {
 				continue
 			}
-			if fnmatch(filePat, n) {
+			if globFnmatch(filePat, n) {
 				found = append(found, globMark(s, d+n))
 			}
 			if len(found)+len(r.matches) >= maxGlobMatches {
@@ -462,10 +461,10 @@ func globOne(s StatFS, pattern string, r *globResult) {
 	r.matches = append(r.matches, found...)
 }
 
-// fnmatch matches one path component against a glob pattern: '*', '?',
+// globFnmatch matches one path component against a glob pattern: '*', '?',
 // '[...]' (with '!' or '^' negation and ranges) and backslash escapes. An
 // unclosed '[' matches itself.
-func fnmatch(pat, name string) bool {
+func globFnmatch(pat, name string) bool {
 	px, nx := 0, 0
 	nextPx, nextNx := -1, -1
 	for px < len(pat) || nx < len(name) {
@@ -483,7 +482,7 @@ func fnmatch(pat, name string) bool {
 				}
 			case '[':
 				if nx < len(name) {
-					if ok, width, valid := matchClass(pat[px:], name[nx]); valid {
+					if ok, width, valid := globMatchClass(pat[px:], name[nx]); valid {
 						if ok {
 							px += width
 							nx++
@@ -525,9 +524,9 @@ func fnmatch(pat, name string) bool {
 	return true
 }
 
-// matchClass matches ch against the bracket expression at the start of p.
+// globMatchClass matches ch against the bracket expression at the start of p.
 // valid is false when the expression has no closing ']'.
-func matchClass(p string, ch byte) (ok bool, width int, valid bool) {
+func globMatchClass(p string, ch byte) (ok bool, width int, valid bool) {
 	i := 1
 	negate := false
 	if i < len(p) && (p[i] == '!' || p[i] == '^') {

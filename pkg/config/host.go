@@ -70,11 +70,35 @@ func atoiOr(s string, def int) int {
 }
 
 func (c *Ctx) host() Host {
-	if c.Opts.Host == nil {
-		return RealHost{}
+	if c.Opts.Host != nil {
+		return c.Opts.Host
 	}
-	return c.Opts.Host
+	if c.realHost == nil {
+		c.realHost = newCachedHost()
+	}
+	return c.realHost
 }
+
+// cachedHost is RealHost with the interface list read once per load: a
+// configuration with thousands of instances asks about the same few
+// interfaces thousands of times, and each net.InterfaceByName is a netlink
+// dump of every link.
+type cachedHost struct {
+	RealHost
+	ifaces map[string]bool
+}
+
+func newCachedHost() *cachedHost {
+	h := &cachedHost{ifaces: map[string]bool{}}
+	if list, err := net.Interfaces(); err == nil {
+		for _, i := range list {
+			h.ifaces[i.Name] = true
+		}
+	}
+	return h
+}
+
+func (h *cachedHost) InterfaceExists(name string) bool { return h.ifaces[name] }
 
 func (c *Ctx) fs() FS {
 	if c.Opts.FS == nil {

@@ -18,9 +18,6 @@ type Entry[T any] struct {
 	// Alias names the current keyword when this one is a deprecated spelling
 	// keepalived still accepts; the engine logs keepalived's warning.
 	Alias string
-	// OptionalBlock is set on block keywords keepalived also accepts with
-	// no '{' at all (global_defs, static_*): no diagnostic then.
-	OptionalBlock bool
 	// Quiet suppresses the deprecation warning (aliases keepalived accepts
 	// silently).
 	Quiet bool
@@ -52,10 +49,69 @@ func NewTable[T any](name string, entries map[string]Entry[T]) *Table[T] {
 func (t *Table[T]) Names() []string { return t.names }
 
 // Apply runs each statement of nodes through the table, in order.
+//
+// A '{' that keepalived does not expect (after an unknown keyword, or after
+// a keyword that takes no block) is ignored by keepalived: it reads the
+// block's statements at the current level, and the block's '}' then closes
+// the *current* block, so what followed moves up one level and the current
+// block's own '}' becomes a stray one further up. We reproduce that, because
+// it decides which keywords are later reported unknown (keepalived 2.2.7,
+// checked with -t). The statements that move up are left in c.spill for the
+// enclosing Apply.
 func Apply[T any](c *Ctx, nodes []*Node, tbl *Table[T], v *T) {
-	for _, n := range nodes {
+	queue := nodes
+	for i := 0; i < len(queue); i++ {
+		n := queue[i]
+		if c.strays[n] {
+			if c.depth == 0 {
+				// At the top level a stray '}' is just an unknown keyword.
+				c.Report(n, ClassUnknownKeyword, "Unknown keyword '}'")
+				continue
+			}
+			// It closes this level: the rest belongs to the enclosing one.
+			c.spill = append(append([]*Node(nil), queue[i+1:]...), c.spill...)
+			return
+		}
+		e, known := tbl.Entries[n.Keyword()]
+		if n.HasBlock && (!known || !e.Block) {
+			c.Report(n, ClassUnexpectedBOB, "Unexpected '{' - ignoring")
+			if known {
+				runEntry(c, n, e, v)
+			} else {
+				c.unknownKeyword(n, tbl.Name, tbl.names)
+			}
+			rest := append([]*Node(nil), n.Block...)
+			if n.End.Line > 0 {
+				rest = append(rest, c.strayClose(n.End))
+			}
+			queue = append(rest, queue[i+1:]...)
+			i = -1
+			continue
+		}
+		c.depth++
 		ApplyOne(c, n, tbl, v)
+		c.depth--
+		if len(c.spill) > 0 {
+			// n's block was closed early; its own '}' is now stray here.
+			rest := c.spill
+			c.spill = nil
+			if n.End.Line > 0 {
+				rest = append(rest, c.strayClose(n.End))
+			}
+			queue = append(rest, queue[i+1:]...)
+			i = -1
+		}
 	}
+}
+
+// strayClose is a '}' that no longer closes the block it was written for.
+func (c *Ctx) strayClose(p Pos) *Node {
+	n := &Node{Pos: p, Raw: "}", Tokens: []Token{{Text: "}"}}}
+	if c.strays == nil {
+		c.strays = map[*Node]bool{}
+	}
+	c.strays[n] = true
+	return n
 }
 
 // ApplyOne runs one statement through the table. It returns false when the
@@ -67,21 +123,21 @@ func ApplyOne[T any](c *Ctx, n *Node, tbl *Table[T], v *T) bool {
 		c.unknownKeyword(n, tbl.Name, tbl.names)
 		return false
 	}
-	if e.Alias != "" && !e.Quiet {
-		c.Deprecated(n, kw, e.Alias)
-	}
-	if e.Block && !n.HasBlock && !e.OptionalBlock {
-		c.Report(n, ClassMissingBOB, fmt.Sprintf("Missing '{' at beginning of configuration block"))
+	if e.Block && !n.HasBlock {
+		c.Report(n, ClassMissingBOB, "Missing '{' at beginning of configuration block")
 		return true
 	}
-	if !e.Block && n.HasBlock {
-		c.Report(n, ClassUnexpectedBOB, fmt.Sprintf("Configuration error: '{' unexpected after keyword '%s'", kw))
-		// keepalived skips the block but still applies the keyword line.
+	runEntry(c, n, e, v)
+	return true
+}
+
+func runEntry[T any](c *Ctx, n *Node, e Entry[T], v *T) {
+	if e.Alias != "" && !e.Quiet {
+		c.Deprecated(n, n.Keyword(), e.Alias)
 	}
 	if e.H != nil {
 		e.H(c, n, v)
 	}
-	return true
 }
 
 func (c *Ctx) unknownKeyword(n *Node, block string, names []string) {

@@ -38,11 +38,9 @@ func vrrpInstanceBlock(c *Ctx, n *Node, cfg *Config) {
 		return
 	}
 	name := n.Arg(0)
-	for _, v := range cfg.Instances {
-		if v.Name == name {
-			c.Errorf(n, "vrrp instance %s already defined", name)
-			return
-		}
+	if !c.FirstDefinition("vrrp_instance", name) {
+		c.Errorf(n, "vrrp instance %s already defined", name)
+		return
 	}
 	v := newVRRPInstance(n.Pos, name)
 	Apply(c, n.Block, vrrpInstanceTable, v)

@@ -35,6 +35,9 @@ func lexIsBlank(b byte) bool { return b == ' ' || b == '\t' }
 // removed, comment still there, final backslash gone).
 func decomment(s string) (out, unterminated string) {
 	s = strings.TrimLeft(s, " \t")
+	if strings.IndexAny(s, "!#\"\\") < 0 {
+		return strings.TrimRight(s, " \t"), ""
+	}
 	b := []byte(s)
 	quote, cont := false, false
 	skip := -1
@@ -80,19 +83,35 @@ scan:
 	return string(b), unterminated
 }
 
-// Tokenize splits one finished line (comments removed, macros expanded,
-// braces split off) into words exactly as keepalived's alloc_strvec does:
+// Tokenize splits one line of configuration text into words the way
+// keepalived reads a line that needs no preprocessing: the comment is
+// removed (decomment), every '{' and '}' outside double quotes becomes a
+// word of its own (read_line), and the rest is split as alloc_strvec does:
 // words are separated by whitespace; a word that starts with a double quote
-// runs to the next double quote (no escapes) and loses its quotes; any
-// other word stops at whitespace or at a double quote, so abc"d e" is the
-// two words abc and "d e". An unmatched quote ends the line; unmatched is
-// set so the caller can report keepalived's "Unmatched quote" error.
+// runs to the next double quote (no escapes) and loses its quotes (Quoted
+// is set); any other word stops at whitespace or at a double quote, so
+// abc"d e" is the two words abc and "d e". An unmatched quote ends the
+// line. Macros, conditionals and includes need Preprocess.
 func Tokenize(s string) []Token {
-	t, _ := tokenize(s)
-	return t
+	line, _ := decomment(s)
+	var out []Token
+	for n := 0; line != "" && n < len(s)+1; n++ {
+		head, rest := splitFirstBrace(line)
+		t, _ := tokenize(head)
+		out = append(out, t...)
+		line = rest
+	}
+	return out
 }
 
+// tokenize is keepalived's alloc_strvec on a finished line; unmatched is
+// set when a double quote has no partner (keepalived's "Unmatched quote").
 func tokenize(s string) (toks []Token, unmatched bool) {
+	return tokenizeInto(nil, s)
+}
+
+// tokenizeInto appends the words of s to toks.
+func tokenizeInto(toks []Token, s string) (_ []Token, unmatched bool) {
 	i := 0
 	for {
 		for i < len(s) && lexIsWhite(s[i]) {

@@ -1,9 +1,6 @@
 package config
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // Token is one word of a configuration line after preprocessing.
 type Token struct {
@@ -14,10 +11,11 @@ type Token struct {
 	Quoted bool
 }
 
-// Line is one logical line after preprocessing (includes, conditionals,
-// macros, sequences), split into tokens. Raw keeps the text the tokens came
-// from, for keywords that want the line as written (scripts) and for quoting
-// it back in diagnostics.
+// Line is one line as keepalived's keyword parser sees it, after
+// preprocessing (includes, conditionals, macros, sequences, comments, and
+// '{' / '}' split onto lines of their own), split into tokens. Raw is that
+// text (keepalived's buf_extern, which script keywords re-parse with
+// QuotedEscaped) and is quoted back in diagnostics.
 type Line struct {
 	Pos    Pos
 	Raw    string
@@ -35,8 +33,10 @@ type Node struct {
 	// HasBlock is set when the keyword was followed by '{'.
 	HasBlock bool
 	Block    []*Node
-	// End is where the closing '}' was (zero if it was missing).
-	End Pos
+	// Open is where the '{' was; End is where the closing '}' was (zero
+	// if the file ended first).
+	Open Pos
+	End  Pos
 }
 
 // Keyword returns the node's first word.
@@ -87,61 +87,95 @@ func (n *Node) Words() []string {
 // Text returns the node's words joined by single spaces.
 func (n *Node) Text() string { return strings.Join(n.Words(), " ") }
 
-func isBrace(t Token, b string) bool { return !t.Quoted && t.Text == b }
-
-// BuildTree groups preprocessed lines into statements and blocks. A
-// statement runs to the end of its line, or to a '{' or '}' on it; a '{'
-// opens a block for the statement before it, even from the next line.
+// BuildTree groups preprocessed lines into statements and blocks. The
+// lines come from Preprocess, which has already split every '{' and '}'
+// onto a line of its own, as keepalived's read_line does. keepalived's
+// keyword parser then works line by line (process_stream), and so does
+// this:
+//
+//   - a line whose first word is '{' opens a block for the statement on the
+//     line just before it (even if that statement came from an earlier
+//     source line); with no such statement keepalived reports an
+//     unexpected '{' and reads on at the same level;
+//   - a line whose first word is '}' closes the innermost open block; at
+//     the top level keepalived looks it up as a keyword ("Unknown keyword
+//     '}'"; Preprocess has already said "Extra '}' found");
+//   - blocks still open at the end are closed silently (Preprocess reports
+//     the count of missing '}'s).
+//
+// keepalived compares the first word after removing quotes, so a quoted
+// "{" acts as a brace here too. Whether a keyword takes a block at all is
+// the keyword tables' business (see Apply): here every statement followed
+// by '{' gets one.
 func BuildTree(c *Ctx, lines []Line) []*Node {
 	type frame struct {
 		owner *Node
 		nodes []*Node
 	}
 	stack := []frame{{}}
-	var last *Node // statement that may still take a '{' on a later line
+	var last *Node  // the statement just before, which may take a '{'
+	var slab []Node // nodes are allocated in chunks
+	brace := func(ln Line, b string) {
+		switch b {
+		case "{":
+			if last == nil {
+				c.add(Diagnostic{Pos: ln.Pos, Class: ClassUnexpectedBOB, Msg: "Unexpected '{' - ignoring", Quote: ln.Raw})
+			} else {
+				last.HasBlock = true
+				last.Open = ln.Pos
+				stack = append(stack, frame{owner: last})
+			}
+		case "}":
+			if len(stack) == 1 {
+				c.add(Diagnostic{Pos: ln.Pos, Class: ClassUnknownKeyword, Msg: "Unknown keyword '}'", Quote: ln.Raw})
+				break
+			}
+			f := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			f.owner.Block = f.nodes
+			f.owner.End = ln.Pos
+		}
+		last = nil
+	}
 	for _, ln := range lines {
 		toks := ln.Tokens
+		if len(toks) == 0 {
+			continue
+		}
+		if t := toks[0].Text; t == "{" || t == "}" {
+			// Whatever follows a brace on a Preprocess line was split off
+			// already; a quoted brace counts too, as in keepalived.
+			brace(ln, t)
+			continue
+		}
+		// Lines built by hand (Tokenize) may still hold braces.
 		for len(toks) > 0 {
-			t := toks[0]
-			switch {
-			case isBrace(t, "{"):
+			if isBrace(toks[0], "{") || isBrace(toks[0], "}") {
+				brace(ln, toks[0].Text)
 				toks = toks[1:]
-				if last == nil || last.HasBlock {
-					c.add(Diagnostic{Pos: ln.Pos, Class: ClassUnexpectedBOB, Msg: "Unexpected '{' - ignoring", Quote: ln.Raw})
-					continue
-				}
-				last.HasBlock = true
-				stack = append(stack, frame{owner: last})
-				last = nil
-			case isBrace(t, "}"):
-				toks = toks[1:]
-				last = nil
-				if len(stack) == 1 {
-					c.add(Diagnostic{Pos: ln.Pos, Class: ClassUnexpectedEOB, Msg: "Extra '}' found", Quote: ln.Raw})
-					continue
-				}
-				f := stack[len(stack)-1]
-				stack = stack[:len(stack)-1]
-				f.owner.Block = f.nodes
-				f.owner.End = ln.Pos
-			default:
-				j := 0
-				for j < len(toks) && !isBrace(toks[j], "{") && !isBrace(toks[j], "}") {
-					j++
-				}
-				n := &Node{Pos: ln.Pos, Raw: ln.Raw, Tokens: toks[:j:j]}
-				top := &stack[len(stack)-1]
-				top.nodes = append(top.nodes, n)
-				last = n
-				toks = toks[j:]
+				continue
 			}
+			j := 1
+			for j < len(toks) && !isBrace(toks[j], "{") && !isBrace(toks[j], "}") {
+				j++
+			}
+			if len(slab) == cap(slab) {
+				slab = make([]Node, 0, min(len(lines)+1, 4096))
+			}
+			slab = append(slab, Node{Pos: ln.Pos, Raw: ln.Raw, Tokens: toks[:j:j]})
+			n := &slab[len(slab)-1]
+			top := &stack[len(stack)-1]
+			top.nodes = append(top.nodes, n)
+			last = n
+			toks = toks[j:]
 		}
 	}
 	for len(stack) > 1 {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		f.owner.Block = f.nodes
-		c.add(Diagnostic{Pos: f.owner.Pos, Class: ClassMissingEOB, Msg: fmt.Sprintf("Missing '}' at end of configuration block for '%s'", f.owner.Keyword()), Quote: f.owner.Raw})
 	}
 	return stack[0].nodes
 }
+
+func isBrace(t Token, b string) bool { return !t.Quoted && t.Text == b }

@@ -1,0 +1,3 @@
+#!/bin/sh
+# A check script for the script-security cases; never run by -t.
+exit 0
