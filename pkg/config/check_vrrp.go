@@ -23,11 +23,23 @@ func init() { registerCheck(30, "vrrp", checkVRRP) }
 func checkVRRP(c *Ctx, cfg *Config) {
 	// keepalived stops the VRRP process before any of the checks below
 	// when the configuration names an interface that does not exist.
-	if !cfg.Global.DynamicInterfaces && vrrpMissingInterface(cfg) {
+	// keepalived checks the dev of each VIP, eVIP, route and rule while
+	// reading the instance; a missing one is dropped with a warning and
+	// counts as a non-existent interface.
+	for _, v := range cfg.Instances {
+		v.VIPs = FilterAddressDevs(c, v.VIPs, false)
+		v.EVIPs = FilterAddressDevs(c, v.EVIPs, false)
+		v.Routes = FilterRouteDevs(c, v.Routes)
+		v.Rules = FilterRuleDevs(c, v.Rules)
+	}
+	if !cfg.Global.DynamicInterfaces && (vrrpMissingInterface(cfg) || c.missingIf) {
 		c.Report(nil, ClassBadIf, "Non-existent interface specified in configuration")
 		return
 	}
 	if len(cfg.Instances) == 0 {
+		// Sync groups are still resolved (and emptied, with keepalived's
+		// messages) when no instance exists; nothing else runs.
+		checkSyncGroups(c, cfg)
 		return
 	}
 	checkScriptSecurity(c, cfg)

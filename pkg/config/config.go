@@ -58,12 +58,14 @@ type Ctx struct {
 
 	// Keyword engine state (keywords.go): nesting depth, statements moved
 	// up a level by a stray '{', and the synthetic stray '}' nodes.
-	depth  int
-	spill  []*Node
-	strays map[*Node]bool
+	depth       int
+	spill       []*Node
+	closedEarly bool
+	strays      map[*Node]bool
 
-	realHost *cachedHost // the real host, interface list read once
-	defined  map[string]bool
+	realHost  *cachedHost // the real host, interface list read once
+	missingIf bool        // a dev named by an address/route/rule does not exist
+	defined   map[string]bool
 }
 
 // FirstDefinition records that a named block (kind, name) is defined and

@@ -70,6 +70,7 @@ func Apply[T any](c *Ctx, nodes []*Node, tbl *Table[T], v *T) {
 			}
 			// It closes this level: the rest belongs to the enclosing one.
 			c.spill = append(append([]*Node(nil), queue[i+1:]...), c.spill...)
+			c.closedEarly = true
 			return
 		}
 		e, known := tbl.Entries[n.Keyword()]
@@ -91,10 +92,10 @@ func Apply[T any](c *Ctx, nodes []*Node, tbl *Table[T], v *T) {
 		c.depth++
 		ApplyOne(c, n, tbl, v)
 		c.depth--
-		if len(c.spill) > 0 {
+		if c.closedEarly {
 			// n's block was closed early; its own '}' is now stray here.
 			rest := c.spill
-			c.spill = nil
+			c.spill, c.closedEarly = nil, false
 			if n.End.Line > 0 {
 				rest = append(rest, c.strayClose(n.End))
 			}

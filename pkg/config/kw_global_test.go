@@ -153,6 +153,9 @@ func ourMessages(ds Diagnostics) []string {
 			continue // keepalived -t does not print its LOG_INFO messages
 		}
 		m := d.Msg
+		if m == "Non-existent interface specified in configuration" {
+			continue // the recorder leaves keepalived's summary line out too
+		}
 		if d.Pos.Line > 0 {
 			m = fmt.Sprintf("(Line %d) %s", d.Pos.Line, d.Msg)
 		}

@@ -1651,7 +1651,7 @@ func init() {
 	}})
 	// keepalived checks the interfaces of static items while reading
 	// them, in its VRRP pass; ours run with the VRRP checks.
-	registerCheck(30, "static interfaces", checkStaticInterfaces)
+	registerCheck(29, "static interfaces", checkStaticInterfaces)
 }
 
 // --- interface checks (shared with the VRRP instance checks) ---
@@ -1666,6 +1666,7 @@ func FilterAddressDevs(c *Ctx, list []*IPAddress, static bool) []*IPAddress {
 		switch {
 		case g.DynamicInterfaces:
 		case a.Dev != "" && !c.host().InterfaceExists(a.Dev):
+			c.missingIf = true
 			c.add(Diagnostic{Pos: a.Pos, Class: ClassGeneral, Msg: fmt.Sprintf("WARNING - interface %s for ip address %s doesn't exist", a.Dev, a.Text)})
 			continue
 		case a.Dev == "" && static && !c.host().InterfaceExists(g.DefaultInterface):
@@ -1694,6 +1695,7 @@ func FilterRouteDevs(c *Ctx, list []*Route) []*Route {
 func routeDevsOK(c *Ctx, r *Route) bool {
 	missing := func(dev string) bool {
 		if dev != "" && !c.host().InterfaceExists(dev) {
+			c.missingIf = true
 			c.add(Diagnostic{Pos: r.Pos, Class: ClassGeneral, Msg: fmt.Sprintf("WARNING - interface %s for VROUTE nexthop doesn't exist", dev)})
 			return true
 		}
@@ -1726,6 +1728,7 @@ func FilterRuleDevs(c *Ctx, list []*Rule) []*Rule {
 			bad := false
 			for _, dev := range []string{r.IIF, r.OIF} {
 				if dev != "" && !c.host().InterfaceExists(dev) {
+					c.missingIf = true
 					c.add(Diagnostic{Pos: r.Pos, Class: ClassGeneral, Msg: fmt.Sprintf("WARNING - interface %s for rule doesn't exist", dev)})
 					bad = true
 					break

@@ -227,6 +227,14 @@ vrrp_sync_group G {
   }
   notify "/bin/true x"
 }
+vrrp_instance VI_1 {
+  interface eth0
+  virtual_router_id 1
+}
+vrrp_instance VI_2 {
+  interface eth0
+  virtual_router_id 2
+}
 `)
 	check := func(name string, got, want any) {
 		t.Helper()
