@@ -60,9 +60,12 @@ type Pos struct {
 	Line int    `json:"line,omitempty"`
 }
 
+// String renders the position as keepalived prefixes its messages. With a
+// file name keepalived prints the line even when it is 0 (a line produced
+// from an include before its first line was counted).
 func (p Pos) String() string {
 	switch {
-	case p.File != "" && p.Line > 0:
+	case p.File != "":
 		return fmt.Sprintf("(%s: Line %d)", p.File, p.Line)
 	case p.Line > 0:
 		return fmt.Sprintf("(Line %d)", p.Line)

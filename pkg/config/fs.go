@@ -378,7 +378,8 @@ func globUnescape(p string) string {
 }
 
 func globMark(s StatFS, name string) string {
-	if fi, err := s.Stat(name); err == nil && fi.IsDir() && !strings.HasSuffix(name, "/") {
+	// glibc appends the '/' even to a name that ends with one ("d/" → "d//").
+	if fi, err := s.Stat(name); err == nil && fi.IsDir() {
 		return name + "/"
 	}
 	return name

@@ -926,6 +926,9 @@ func (p *preproc) findRef(b []byte, at int) (defRef, bool) {
 	for i++; i < len(b) && (ppIsAlnum(b[i]) || b[i] == '_'); i++ {
 	}
 	name := string(b[start:i])
+	if braces && name == "_ENV" && i < len(b) && b[i] == ' ' && p.findDef(name, true) == nil {
+		return p.envRef(b, i, r)
+	}
 	allowML := false
 	if braces {
 		for i < len(b) && (b[i] == ' ' || ppIsDigit(b[i])) {
@@ -951,9 +954,6 @@ func (p *preproc) findRef(b []byte, at int) (defRef, bool) {
 		allowML = i == len(b)
 	}
 	d := p.findDef(name, allowML)
-	if d == nil && braces && name == "_ENV" {
-		return p.envRef(b, i, r)
-	}
 	if d == nil {
 		return r, false
 	}

@@ -393,3 +393,59 @@ func BenchmarkPreprocess(b *testing.B) {
 		BuildTree(c, Preprocess(c))
 	}
 }
+
+func preprocessText(t *testing.T, src string, opts Options) ([]string, []string) {
+	t.Helper()
+	opts.File = "/etc/keepalived/keepalived.conf"
+	if opts.FS == nil {
+		opts.FS = MapFS{}
+	}
+	opts.FS = overlayFS{name: opts.File, data: []byte(src), next: opts.FS}
+	if opts.Host == nil {
+		opts.Host = FakeHost{Name: "vm.example.com"}
+	}
+	c := &Ctx{Opts: opts}
+	var lines, diags []string
+	for _, l := range Preprocess(c) {
+		var ws []string
+		for _, tk := range l.Tokens {
+			ws = append(ws, tk.Text)
+		}
+		lines = append(lines, strings.Join(ws, " "))
+	}
+	for _, d := range c.Diags {
+		diags = append(diags, d.String())
+	}
+	return lines, diags
+}
+
+func TestPreprocessBuiltins(t *testing.T) {
+	// ${_ENV NAME} is not in keepalived 2.2.7 (it leaves the text, which
+	// then fails to parse); the project asks for it.
+	t.Setenv("GOKA_TEST_ENV", "v1")
+	lines, diags := preprocessText(t, "${_ENV GOKA_TEST_ENV}x\n${_ENV GOKA_TEST_UNSET_X}y\n${_ENV  GOKA_TEST_ENV} z\n${_INSTANCE}\n${_PWD}\n${_RANDOM 4 4}\n$_ENV=mine\n${_ENV}\n", Options{})
+	want := []string{"v1x", "y", "v1 z", "vm", "/etc/keepalived", "4", "mine"}
+	if strings.Join(lines, "|") != strings.Join(want, "|") || len(diags) != 0 {
+		t.Errorf("lines %q diags %q", lines, diags)
+	}
+	// The config id comes from -i when given.
+	lines, _ = preprocessText(t, "@main a\n@^main b\n${_INSTANCE}\n", Options{ConfigID: "main"})
+	if strings.Join(lines, "|") != "a|main" {
+		t.Errorf("lines %q", lines)
+	}
+}
+
+func TestPreprocessLimits(t *testing.T) {
+	saved := ppMaxLines
+	ppMaxLines = 100
+	defer func() { ppMaxLines = saved }()
+	lines, diags := preprocessText(t, "~SEQ(i, 1, 9223372036854775807) x$i\n", Options{})
+	if len(lines) != 100 || len(diags) != 1 || !strings.Contains(diags[0], "Configuration too large") {
+		t.Errorf("%d lines, diags %q", len(lines), diags)
+	}
+	// keepalived loops for ever on this one.
+	lines, diags = preprocessText(t, "$A=$B\n$B=$A\n$A\nok\n", Options{})
+	if strings.Join(lines, "|") != "ok" || len(diags) != 1 || !strings.Contains(diags[0], "does not terminate") {
+		t.Errorf("lines %q diags %q", lines, diags)
+	}
+}
