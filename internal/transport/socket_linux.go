@@ -1,0 +1,428 @@
+package transport
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/net/ipv6"
+	"golang.org/x/sys/unix"
+
+	"github.com/gokeepalived/gokeepalived/pkg/vrrp"
+)
+
+// Pool owns the raw VRRP sockets of a process: one per interface, address
+// family and IP protocol (112; 51 for auth_type AH), opened when the first
+// instance registers on it and closed when the last one leaves. Each
+// interface has one Mux for both families.
+type Pool struct {
+	cfg   MuxConfig
+	mu    sync.Mutex
+	links map[string]*link
+}
+
+type link struct {
+	ifname  string
+	ifindex int
+	mux     *Mux
+	conns   map[connKey]*Conn
+}
+
+type connKey struct {
+	family vrrp.Family
+	proto  int
+}
+
+// NewPool returns an empty pool whose Muxes log as cfg says.
+func NewPool(cfg MuxConfig) *Pool {
+	return &Pool{cfg: cfg, links: make(map[string]*link)}
+}
+
+// Mux returns the Mux of interface ifname, nil when no instance is
+// registered on it.
+func (p *Pool) Mux(ifname string) *Mux {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if l := p.links[ifname]; l != nil {
+		return l.mux
+	}
+	return nil
+}
+
+// Register registers the instance v on interface ifname, opening the
+// socket it needs and joining its multicast group, and returns its
+// Registration. When v.Src is invalid it becomes the interface's first
+// IPv4 address, or first IPv6 link-local address, as keepalived chooses.
+//
+// Register must run in the network namespace of the interface: the socket
+// stays in the namespace it was opened in.
+func (p *Pool) Register(ifname string, v InstanceView, h Handler) (*Registration, error) {
+	if err := validView(&v); err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	l := p.links[ifname]
+	if l == nil {
+		ifi, err := net.InterfaceByName(ifname)
+		if err != nil {
+			return nil, fmt.Errorf("transport: interface %s: %w", ifname, err)
+		}
+		l = &link{ifname: ifname, ifindex: ifi.Index, mux: NewMux(ifname, p.cfg), conns: make(map[connKey]*Conn)}
+		p.links[ifname] = l
+	}
+	reg, err := p.register(l, v, h)
+	if err != nil && len(l.conns) == 0 {
+		delete(p.links, ifname)
+	}
+	return reg, err
+}
+
+func (p *Pool) register(l *link, v InstanceView, h Handler) (*Registration, error) {
+	if !v.Src.IsValid() {
+		v.Src = interfaceSource(l.ifindex, v.Family) // may stay invalid
+	}
+	key := connKey{family: v.Family, proto: vrrp.ProtocolVRRP}
+	if v.Family == vrrp.IPv4 && v.authType() == vrrp.AuthAH {
+		key.proto = vrrp.ProtocolAH // keepalived's AH socket
+	}
+	c := l.conns[key]
+	fresh := c == nil
+	if fresh {
+		var err error
+		if c, err = openConn(l.ifname, l.ifindex, key, l.mux); err != nil {
+			return nil, err
+		}
+	}
+	reg, err := l.mux.Register(v, h)
+	if err == nil && !v.Unicast() {
+		if err = c.join(v.group()); err != nil {
+			l.mux.Unregister(v.VRID, v.Family)
+		}
+	}
+	if err != nil {
+		if fresh {
+			c.Close()
+		}
+		return nil, err
+	}
+	l.conns[key] = c
+	c.refs++
+	group := netip.Addr{}
+	if !v.Unicast() {
+		group = v.group()
+	}
+	reg.mu.Lock()
+	reg.w = c
+	reg.onClose = func() { p.release(l, key, c, group) }
+	reg.mu.Unlock()
+	return reg, nil
+}
+
+// release undoes what register did for one registration.
+func (p *Pool) release(l *link, key connKey, c *Conn, group netip.Addr) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if group.IsValid() {
+		c.leave(group)
+	}
+	c.refs--
+	if c.refs > 0 {
+		return
+	}
+	c.Close()
+	delete(l.conns, key)
+	if len(l.conns) == 0 && p.links[l.ifname] == l {
+		delete(p.links, l.ifname)
+	}
+}
+
+// Close closes every socket of the pool. Registrations left open can no
+// longer send.
+func (p *Pool) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var errs []error
+	for name, l := range p.links {
+		for _, c := range l.conns {
+			errs = append(errs, c.Close())
+		}
+		delete(p.links, name)
+	}
+	return errors.Join(errs...)
+}
+
+// interfaceSource returns keepalived's default advert source on the
+// interface: its first IPv4 address, or its first IPv6 link-local one.
+func interfaceSource(ifindex int, f vrrp.Family) netip.Addr {
+	ifi, err := net.InterfaceByIndex(ifindex)
+	if err != nil {
+		return netip.Addr{}
+	}
+	addrs, err := ifi.Addrs()
+	if err != nil {
+		return netip.Addr{}
+	}
+	for _, a := range addrs {
+		n, ok := a.(*net.IPNet)
+		if !ok {
+			continue
+		}
+		ip, ok := netip.AddrFromSlice(n.IP)
+		if !ok {
+			continue
+		}
+		ip = ip.Unmap()
+		if f == vrrp.IPv4 && ip.Is4() || f == vrrp.IPv6 && ip.Is6() && ip.IsLinkLocalUnicast() {
+			return ip
+		}
+	}
+	return netip.Addr{}
+}
+
+// Conn is one raw socket: an interface, a family, an IP protocol. It reads
+// on its own goroutine into its interface's Mux.
+type Conn struct {
+	key     connKey
+	ifname  string
+	ifindex int
+	ipc     *net.IPConn
+	rc      syscall.RawConn
+	mux     *Mux
+	done    chan struct{}
+
+	refs   int                // registrations using it (Pool.mu)
+	groups map[netip.Addr]int // joined groups, reference counted (Pool.mu)
+}
+
+// openConn opens and configures the socket, as keepalived's
+// open_vrrp_read_socket and open_vrrp_send_socket together, and starts
+// reading.
+func openConn(ifname string, ifindex int, key connKey, mux *Mux) (*Conn, error) {
+	network := fmt.Sprintf("ip4:%d", key.proto)
+	if key.family == vrrp.IPv6 {
+		network = fmt.Sprintf("ip6:%d", key.proto)
+	}
+	ipc, err := net.ListenIP(network, nil)
+	if err != nil {
+		return nil, fmt.Errorf("transport: raw socket %s on %s: %w", network, ifname, err)
+	}
+	rc, err := ipc.SyscallConn()
+	if err != nil {
+		ipc.Close()
+		return nil, err
+	}
+	var serr error
+	if err := rc.Control(func(fd uintptr) { serr = setOptions(int(fd), key.family, ifname, ifindex) }); err != nil {
+		serr = err
+	}
+	if serr != nil {
+		ipc.Close()
+		return nil, fmt.Errorf("transport: socket %s on %s: %w", network, ifname, serr)
+	}
+	c := &Conn{key: key, ifname: ifname, ifindex: ifindex, ipc: ipc, rc: rc, mux: mux,
+		done: make(chan struct{}), groups: make(map[netip.Addr]int)}
+	go c.readLoop()
+	return c, nil
+}
+
+type sockopt struct {
+	name       string
+	level, opt int
+	value      int
+	bestEffort bool // older kernels lack it
+}
+
+// setOptions configures a socket. Both families: bound to the device, so
+// that instances on other interfaces never see its packets; multicast
+// sent on the device, not looped back; only the groups joined received
+// (IP_MULTICAST_ALL off); control messages with the TTL / hop limit, the
+// destination and the interface. IPv4 writes its own header (IP_HDRINCL:
+// keepalived's TOS 0xc0, TTL, ID, and the AH ICV covering it); IPv6 has
+// traffic class 0xc0 and multicast hop limit 255 (RFC 5798 §5.1.2.3).
+// The IPv6 checksum is computed and verified here, not by the kernel
+// (no IPV6_CHECKSUM), so that bad ones are counted.
+func setOptions(fd int, f vrrp.Family, ifname string, ifindex int) error {
+	if err := unix.SetsockoptString(fd, unix.SOL_SOCKET, unix.SO_BINDTODEVICE, ifname); err != nil {
+		return fmt.Errorf("SO_BINDTODEVICE: %w", err)
+	}
+	var opts []sockopt
+	if f == vrrp.IPv4 {
+		if err := unix.SetsockoptIPMreqn(fd, unix.IPPROTO_IP, unix.IP_MULTICAST_IF,
+			&unix.IPMreqn{Ifindex: int32(ifindex)}); err != nil {
+			return fmt.Errorf("IP_MULTICAST_IF: %w", err)
+		}
+		opts = []sockopt{
+			{name: "IP_HDRINCL", level: unix.IPPROTO_IP, opt: unix.IP_HDRINCL, value: 1},
+			{name: "IP_MULTICAST_ALL", level: unix.IPPROTO_IP, opt: unix.IP_MULTICAST_ALL, value: 0},
+			{name: "IP_MULTICAST_LOOP", level: unix.IPPROTO_IP, opt: unix.IP_MULTICAST_LOOP, value: 0},
+			{name: "IP_TOS", level: unix.IPPROTO_IP, opt: unix.IP_TOS, value: vrrp.TOSInternetControl},
+			{name: "IP_PKTINFO", level: unix.IPPROTO_IP, opt: unix.IP_PKTINFO, value: 1},
+			{name: "IP_RECVTTL", level: unix.IPPROTO_IP, opt: unix.IP_RECVTTL, value: 1},
+		}
+	} else {
+		opts = []sockopt{
+			{name: "IPV6_MULTICAST_IF", level: unix.IPPROTO_IPV6, opt: unix.IPV6_MULTICAST_IF, value: ifindex},
+			{name: "IPV6_MULTICAST_LOOP", level: unix.IPPROTO_IPV6, opt: unix.IPV6_MULTICAST_LOOP, value: 0},
+			{name: "IPV6_MULTICAST_HOPS", level: unix.IPPROTO_IPV6, opt: unix.IPV6_MULTICAST_HOPS, value: vrrp.TTL},
+			{name: "IPV6_TCLASS", level: unix.IPPROTO_IPV6, opt: unix.IPV6_TCLASS, value: vrrp.TOSInternetControl},
+			{name: "IPV6_RECVHOPLIMIT", level: unix.IPPROTO_IPV6, opt: unix.IPV6_RECVHOPLIMIT, value: 1},
+			{name: "IPV6_RECVPKTINFO", level: unix.IPPROTO_IPV6, opt: unix.IPV6_RECVPKTINFO, value: 1},
+			{name: "IPV6_MULTICAST_ALL", level: unix.IPPROTO_IPV6, opt: unix.IPV6_MULTICAST_ALL, value: 0, bestEffort: true},
+		}
+	}
+	for _, o := range opts {
+		if err := unix.SetsockoptInt(fd, o.level, o.opt, o.value); err != nil && !o.bestEffort {
+			return fmt.Errorf("%s: %w", o.name, err)
+		}
+	}
+	return nil
+}
+
+// join joins the multicast group g on the interface, once per group.
+func (c *Conn) join(g netip.Addr) error {
+	if c.groups[g] > 0 {
+		c.groups[g]++
+		return nil
+	}
+	if err := c.membership(g, true); err != nil {
+		return fmt.Errorf("transport: join %s on %s: %w", g, c.ifname, err)
+	}
+	c.groups[g] = 1
+	return nil
+}
+
+// leave drops one reference to the group g, leaving it after the last.
+func (c *Conn) leave(g netip.Addr) {
+	if c.groups[g]--; c.groups[g] > 0 {
+		return
+	}
+	delete(c.groups, g)
+	c.membership(g, false) // closing the socket leaves anyway
+}
+
+func (c *Conn) membership(g netip.Addr, join bool) error {
+	var serr error
+	err := c.rc.Control(func(fd uintptr) {
+		if c.key.family == vrrp.IPv4 {
+			opt := unix.IP_ADD_MEMBERSHIP
+			if !join {
+				opt = unix.IP_DROP_MEMBERSHIP
+			}
+			serr = unix.SetsockoptIPMreqn(int(fd), unix.IPPROTO_IP, opt,
+				&unix.IPMreqn{Multiaddr: g.Unmap().As4(), Ifindex: int32(c.ifindex)})
+			return
+		}
+		opt := unix.IPV6_JOIN_GROUP
+		if !join {
+			opt = unix.IPV6_LEAVE_GROUP
+		}
+		serr = unix.SetsockoptIPv6Mreq(int(fd), unix.IPPROTO_IPV6, opt,
+			&unix.IPv6Mreq{Multiaddr: g.As16(), Interface: uint32(c.ifindex)})
+	})
+	if err != nil {
+		return err
+	}
+	return serr
+}
+
+// Close closes the socket and waits for its reading goroutine to end.
+func (c *Conn) Close() error {
+	err := c.ipc.Close()
+	<-c.done
+	return err
+}
+
+// readLoop reads packets with their control messages and dispatches them
+// until the socket is closed.
+func (c *Conn) readLoop() {
+	defer close(c.done)
+	buf := make([]byte, 1<<16) // the largest IP packet: never truncated
+	oob := make([]byte, 256)
+	for {
+		n, oobn, _, from, err := c.ipc.ReadMsgIP(buf, oob)
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			// ENOBUFS and the like: keep reading, without spinning.
+			time.Sleep(10 * time.Millisecond)
+			continue
+		}
+		meta := RecvMeta{Family: c.key.family, TTL: -1}
+		if from != nil {
+			if a, ok := netip.AddrFromSlice(from.IP); ok {
+				meta.Src = a.Unmap()
+			}
+		}
+		parseControl(oob[:oobn], &meta)
+		c.mux.Dispatch(buf[:n], meta)
+	}
+}
+
+// parseControl reads the TTL / hop limit, destination and interface of a
+// packet from its control messages. A missing one stays unknown.
+func parseControl(oob []byte, meta *RecvMeta) {
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err != nil {
+		return
+	}
+	for _, m := range msgs {
+		switch {
+		case m.Header.Level == unix.IPPROTO_IP && m.Header.Type == unix.IP_TTL && len(m.Data) >= 4:
+			meta.TTL = int(binary.NativeEndian.Uint32(m.Data))
+		case m.Header.Level == unix.IPPROTO_IP && m.Header.Type == unix.IP_PKTINFO && len(m.Data) >= 12:
+			// struct in_pktinfo: ifindex, local address, header destination
+			meta.IfIndex = int(binary.NativeEndian.Uint32(m.Data))
+			meta.Dst = netip.AddrFrom4([4]byte(m.Data[8:12]))
+		case m.Header.Level == unix.IPPROTO_IPV6 && m.Header.Type == unix.IPV6_HOPLIMIT && len(m.Data) >= 4:
+			meta.TTL = int(binary.NativeEndian.Uint32(m.Data))
+		case m.Header.Level == unix.IPPROTO_IPV6 && m.Header.Type == unix.IPV6_PKTINFO && len(m.Data) >= 20:
+			// struct in6_pktinfo: destination address, ifindex
+			meta.Dst = netip.AddrFrom16([16]byte(m.Data[:16]))
+			meta.IfIndex = int(binary.NativeEndian.Uint32(m.Data[16:]))
+		}
+	}
+}
+
+// writeIPv4 sends a whole IPv4 packet; multicast with MSG_DONTROUTE, as
+// keepalived.
+func (c *Conn) writeIPv4(pkt []byte, dst netip.Addr, multicast bool) error {
+	flags := 0
+	if multicast {
+		flags = unix.MSG_DONTROUTE
+	}
+	return c.sendmsg(pkt, nil, &unix.SockaddrInet4{Addr: dst.Unmap().As4()}, flags)
+}
+
+// writeIPv6 sends a VRRP message from src (IPV6_PKTINFO, with the
+// interface) to dst, with the hop limit when not 0.
+func (c *Conn) writeIPv6(msg []byte, src, dst netip.Addr, hopLimit int, multicast bool) error {
+	cm := ipv6.ControlMessage{Src: src.AsSlice(), IfIndex: c.ifindex, HopLimit: hopLimit}
+	sa := &unix.SockaddrInet6{Addr: dst.As16()}
+	if dst.IsLinkLocalUnicast() || dst.IsLinkLocalMulticast() || dst.IsInterfaceLocalMulticast() {
+		sa.ZoneId = uint32(c.ifindex)
+	}
+	flags := 0
+	if multicast {
+		flags = unix.MSG_DONTROUTE
+	}
+	return c.sendmsg(msg, cm.Marshal(), sa, flags)
+}
+
+func (c *Conn) sendmsg(b, oob []byte, sa unix.Sockaddr, flags int) error {
+	var serr error
+	err := c.rc.Write(func(fd uintptr) bool {
+		serr = unix.Sendmsg(int(fd), b, oob, sa, flags)
+		return serr != unix.EAGAIN && serr != unix.EINTR
+	})
+	if err != nil {
+		return err
+	}
+	return serr
+}
