@@ -1,0 +1,130 @@
+package netif
+
+import (
+	"net"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+func TestWatcher(t *testing.T) {
+	w := watcher{state: map[int]linkState{}, name: func(i int) string { return "lookup" }}
+	link := func(typ uint16, idx int32, name string, flags uint32) []Event {
+		u := netlink.LinkUpdate{Header: unix.NlMsghdr{Type: typ}}
+		u.Index, u.Flags = idx, flags
+		u.Link = &netlink.Device{LinkAttrs: netlink.LinkAttrs{Name: name, Index: int(idx)}}
+		return w.link(u)
+	}
+	str := func(evs []Event) string {
+		var s []string
+		for _, e := range evs {
+			s = append(s, e.String())
+		}
+		return strings.Join(s, ";")
+	}
+	up := uint32(unix.IFF_UP | unix.IFF_RUNNING)
+	for _, c := range []struct {
+		evs  []Event
+		want string
+	}{
+		{link(unix.RTM_NEWLINK, 2, "eth0", up), "link-up eth0(2)"},
+		{link(unix.RTM_NEWLINK, 2, "eth0", up), ""},                           // no change
+		{link(unix.RTM_NEWLINK, 2, "eth0", unix.IFF_UP), "link-down eth0(2)"}, // carrier lost
+		{link(unix.RTM_NEWLINK, 2, "eth0", up), "link-up eth0(2)"},
+		{link(unix.RTM_NEWLINK, 2, "eth0", unix.IFF_RUNNING), "link-down eth0(2)"}, // admin down
+		{link(unix.RTM_NEWLINK, 3, "eth1", 0), "link-down eth1(3)"},                // first sight
+		{w.addr(netlink.AddrUpdate{LinkIndex: 2, NewAddr: true, LinkAddress: net.IPNet{IP: net.ParseIP("10.0.0.1"), Mask: net.CIDRMask(24, 32)}}),
+			"addr-added eth0(2) 10.0.0.1/24"},
+		{w.addr(netlink.AddrUpdate{LinkIndex: 9, LinkAddress: net.IPNet{IP: net.ParseIP("fd00::1"), Mask: net.CIDRMask(64, 128)}}),
+			"addr-removed lookup(9) fd00::1/64"},
+		{w.addr(netlink.AddrUpdate{LinkIndex: 2}), ""},
+		{link(unix.RTM_DELLINK, 2, "", 0), "link-deleted eth0(2)"},
+	} {
+		if got := str(c.evs); got != c.want {
+			t.Errorf("got %q, want %q", got, c.want)
+		}
+	}
+	if EventKind(0).String() != "event(0)" || AddrRemoved.String() != "addr-removed" {
+		t.Error("names")
+	}
+}
+
+func TestLedger(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sub", "netif.json")
+	l, err := loadLedger(path)
+	if err != nil || len(l.entries) != 0 {
+		t.Fatal(err)
+	}
+	if l.put(entry{Kind: kindAddr, ID: "a", Undo: []byte{1, 2}}) {
+		t.Error("new entry reported as existing")
+	}
+	l.put(entry{Kind: kindRoute, ID: "r"})
+	l.keep(entry{Kind: kindSysctl, ID: "s", Value: "1"})
+	l.keep(entry{Kind: kindSysctl, ID: "s", Value: "2"}) // the first value stays
+	if !l.put(entry{Kind: kindAddr, ID: "a", Undo: []byte{3}}) {
+		t.Error("replacement not reported")
+	}
+	if err := l.save(); err != nil {
+		t.Fatal(err)
+	}
+	l2, err := loadLedger(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l2.entries) != 3 || l2.entries[0].Undo[0] != 3 || l2.entries[2].Value != "1" {
+		t.Fatalf("reloaded %+v", l2.entries)
+	}
+	if e, ok := l2.get(kindSysctl, "s"); !ok || e.Value != "1" {
+		t.Error("get")
+	}
+	l2.drop(kindAddr, "a")
+	l2.drop(kindRoute, "r")
+	l2.drop(kindSysctl, "s")
+	l2.drop(kindSysctl, "nope")
+	if err := l2.save(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Error("empty ledger not removed")
+	}
+	for _, bad := range []string{"{", `{"version":2}`} {
+		os.WriteFile(path, []byte(bad), 0o600)
+		if _, err := loadLedger(path); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	mem, _ := loadLedger("")
+	mem.put(entry{Kind: kindAddr, ID: "x"})
+	if err := mem.save(); err != nil || len(mem.entries) != 1 {
+		t.Error("memory ledger")
+	}
+	if LedgerPath("", "") != DefaultLedger || LedgerPath("lb1", "blue") != "/run/keepalived/netif_lb1@blue.json" {
+		t.Error(LedgerPath("lb1", "blue"))
+	}
+}
+
+func TestLogLines(t *testing.T) {
+	if got := netlinkErrorLine(syscall.EINVAL, rtmNewAddr, 1795326830).Text; got != "Netlink: error: Invalid argument(22), type=RTM_NEWADDR(20), seq=1795326830, pid=0" {
+		t.Error(got)
+	}
+	if got := netlinkErrorLine(syscall.EEXIST, 99, 1).Text; got != "Netlink: error: File exists(17), type=99(99), seq=1, pid=0" {
+		t.Error(got)
+	}
+	a := Addr{Dev: "eth0", Prefix: netip.MustParsePrefix("10.0.0.1/24")}
+	if got := AddrGoneLine(a).Text; got != "ip address 10.0.0.1/24 dev eth0, no longer exist" {
+		t.Error(got)
+	}
+	var got []Line
+	Logger(func(l Line) { got = append(got, l) }).logf(true, "x %d", 1)
+	Logger(nil).logf(false, "dropped")
+	if len(got) != 1 || got[0].Text != "x 1" || !got[0].Detail {
+		t.Error(got)
+	}
+}
