@@ -39,29 +39,12 @@ func checkLVS(c *Ctx, cfg *Config) {
 	checkLVSScripts(c, cfg)
 }
 
-// lvsDefaultScriptUser is the user keepalived runs scripts as when none is
-// given: global_defs script_user, else keepalived_script if that user
-// exists, else root - but with enable_script_security root is not an
-// acceptable fallback. ok=false when there is none.
-func lvsDefaultScriptUser(c *Ctx, cfg *Config) (string, bool) {
-	if u := cfg.Global.ScriptUser; u != "" {
-		return u, true
-	}
-	if _, _, ok := c.host().LookupUser("keepalived_script"); ok {
-		return "keepalived_script", true
-	}
-	if cfg.Global.EnableScriptSecurity {
-		return "", false
-	}
-	return "root", true
-}
-
 // checkLVSScriptUsers: keepalived 2.2.7 gives each script without a user the
 // default user when it reads it; failing that (script security on and no
 // keepalived_script user) the script is dropped, and a MISC_CHECK with it.
 // enable_script_security counts wherever global_defs is in the file.
 func checkLVSScriptUsers(c *Ctx, cfg *Config) {
-	if _, ok := lvsDefaultScriptUser(c, cfg); ok {
+	if _, ok := defaultScriptUser(c); ok {
 		return
 	}
 	drop := func(s **Script) {
@@ -77,11 +60,11 @@ func checkLVSScriptUsers(c *Ctx, cfg *Config) {
 		for _, rs := range vs.RealServers {
 			drop(&rs.NotifyUp)
 			drop(&rs.NotifyDown)
-			var kept []*Checker
+			kept := rs.Checkers[:0] // filtered in place: usually all stay
 			for _, chk := range rs.Checkers {
 				if chk.Misc != nil && chk.Misc.Script.User == "" {
 					c.add(Diagnostic{Pos: chk.end, Class: ClassGeneral,
-						Msg:  fmt.Sprintf("Unable to set default user for misc script %s - removing", lvsCmdString(chk.Misc.Script.Argv)),
+						Msg:  fmt.Sprintf("Unable to set default user for misc script %s - removing", cmdStr(chk.Misc.Script.Argv)),
 						Hint: "add 'user USER' to the MISC_CHECK, or set script_user in global_defs"})
 					continue
 				}
@@ -508,17 +491,17 @@ func checkLVSScripts(c *Ctx, cfg *Config) {
 	}
 	for _, vs := range cfg.VirtualServers {
 		for _, rs := range vs.RealServers {
-			var kept []*Checker
+			kept := rs.Checkers[:0] // filtered in place: usually all stay
 			for _, chk := range rs.Checkers {
 				if chk.Misc != nil {
 					s := &chk.Misc.Script
 					found, bad := note(s)
 					switch {
 					case !found:
-						c.add(Diagnostic{Pos: s.Pos, Class: ClassInfo, Msg: fmt.Sprintf("Disabling misc script %s since not found/accessible", lvsCmdString(s.Argv))})
+						c.add(Diagnostic{Pos: s.Pos, Class: ClassInfo, Msg: fmt.Sprintf("Disabling misc script %s since not found/accessible", cmdStr(s.Argv))})
 						continue
 					case bad && security:
-						c.add(Diagnostic{Pos: s.Pos, Class: ClassInfo, Msg: fmt.Sprintf("Disabling misc script %s due to insecure", lvsCmdString(s.Argv))})
+						c.add(Diagnostic{Pos: s.Pos, Class: ClassInfo, Msg: fmt.Sprintf("Disabling misc script %s due to insecure", cmdStr(s.Argv))})
 						continue
 					}
 				}

@@ -196,8 +196,16 @@ func vrrpSyncGroupOf(cfg *Config, v *VRRPInstance) *SyncGroup {
 // returns false where keepalived gives up on the whole configuration.
 func completeInstance(c *Ctx, cfg *Config, v *VRRPInstance) bool {
 	g := &cfg.Global
-	at := instNode(v)
-	errf := func(format string, a ...any) { c.Errorf(at, format, a...) }
+	// The node messages point at is made only when there is a message:
+	// most instances have none.
+	var atNode *Node
+	at := func() *Node {
+		if atNode == nil {
+			atNode = instNode(v)
+		}
+		return atNode
+	}
+	errf := func(format string, a ...any) { c.Errorf(at(), format, a...) }
 
 	if !v.Set["strict_mode"] {
 		v.StrictMode = g.VRRPStrict
@@ -218,10 +226,10 @@ func completeInstance(c *Ctx, cfg *Config, v *VRRPInstance) bool {
 	}
 	if len(v.VIPs) == 0 {
 		if v.Version == 3 || v.StrictMode {
-			c.ReportHint(at, ClassGeneral, fmt.Sprintf("(%s) No VIP specified; at least one is required", v.Name), "add a virtual_ipaddress { } block")
+			c.ReportHint(at(), ClassGeneral, fmt.Sprintf("(%s) No VIP specified; at least one is required", v.Name), "add a virtual_ipaddress { } block")
 			return false
 		}
-		c.ReportHint(at, ClassGeneral, fmt.Sprintf("(%s) No VIP specified; at least one is sensible", v.Name), "add a virtual_ipaddress { } block")
+		c.ReportHint(at(), ClassGeneral, fmt.Sprintf("(%s) No VIP specified; at least one is sensible", v.Name), "add a virtual_ipaddress { } block")
 	}
 
 	// Priority and initial state derive from each other.
@@ -265,7 +273,7 @@ func completeInstance(c *Ctx, cfg *Config, v *VRRPInstance) bool {
 		if v.UnicastFaultNoPeer {
 			errf("(%s) Cannot use unicast without any peers - going to fault state", v.Name)
 		} else {
-			c.ReportHint(at, ClassGeneral, fmt.Sprintf("(%s) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. This usage is deprecated - please update your configuration.", v.Name),
+			c.ReportHint(at(), ClassGeneral, fmt.Sprintf("(%s) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. This usage is deprecated - please update your configuration.", v.Name),
 				"add a unicast_peer { } block or remove the unicast keywords")
 		}
 	}
@@ -279,7 +287,7 @@ func completeInstance(c *Ctx, cfg *Config, v *VRRPInstance) bool {
 		if v.StrictMode {
 			errf("(%s) the first IPv6 VIP address must be link local", v.Name)
 		} else {
-			c.Infof(at, "(%s) the first IPv6 VIP address should be link local", v.Name)
+			c.Infof(at(), "(%s) the first IPv6 VIP address should be link local", v.Name)
 		}
 	}
 
@@ -302,12 +310,12 @@ func completeInstance(c *Ctx, cfg *Config, v *VRRPInstance) bool {
 	}
 	if v.State == "MASTER" {
 		if v.NoPreempt {
-			c.ReportHint(at, ClassGeneral, fmt.Sprintf("(%s) Warning - nopreempt will not work with initial state MASTER - clearing", v.Name),
+			c.ReportHint(at(), ClassGeneral, fmt.Sprintf("(%s) Warning - nopreempt will not work with initial state MASTER - clearing", v.Name),
 				"use 'state BACKUP' on every node with nopreempt")
 			v.NoPreempt = false
 		}
 		if v.PreemptDelayUsec != 0 {
-			c.ReportHint(at, ClassGeneral, fmt.Sprintf("(%s) Warning - preempt delay will not work with initial state MASTER - clearing", v.Name),
+			c.ReportHint(at(), ClassGeneral, fmt.Sprintf("(%s) Warning - preempt delay will not work with initial state MASTER - clearing", v.Name),
 				"use 'state BACKUP' with preempt_delay")
 			v.PreemptDelayUsec = 0
 		}
@@ -332,7 +340,7 @@ func completeInstance(c *Ctx, cfg *Config, v *VRRPInstance) bool {
 		v.Accept = false
 	}
 	if (!v.Accept || v.UseVMAC) && g.NFTables == "" && g.VRRPIPTables == nil {
-		c.Infof(at, "use_vmac or no_accept/strict specified, but no firewall configured - using nftables")
+		c.Infof(at(), "use_vmac or no_accept/strict specified, but no firewall configured - using nftables")
 	}
 
 	// GARP timers and advert behaviour inherited from global_defs.
@@ -438,7 +446,7 @@ func completeInstance(c *Ctx, cfg *Config, v *VRRPInstance) bool {
 			errf("(%s) VRRPv2 advertisement interval %.2fs is out of range. Must be less than %ds. Setting to %ds", v.Name, secs, 256, 255)
 			v.AdvertIntUsec = 255 * 1000000
 		} else if v.AdvertIntUsec%1000000 != 0 {
-			c.ReportHint(at, ClassGeneral, fmt.Sprintf("(%s) VRRPv2 advertisement interval %fs must be an integer. rounding", v.Name, secs),
+			c.ReportHint(at(), ClassGeneral, fmt.Sprintf("(%s) VRRPv2 advertisement interval %fs must be an integer. rounding", v.Name, secs),
 				"VRRPv2 adverts carry whole seconds; use 'version 3' for sub-second intervals")
 			v.AdvertIntUsec = (v.AdvertIntUsec + 500000) / 1000000 * 1000000
 			if v.AdvertIntUsec == 0 {
@@ -573,28 +581,21 @@ func syncGroupTracking(c *Ctx, cfg *Config) {
 			continue
 		}
 		at := groupNode(g)
-		for _, t := range g.TrackScripts {
-			if t.Weight != 0 {
-				c.Errorf(at, "(%s) Cannot have weighted track script '%s' with member having priority %d - clearing weight", g.Name, t.Name, 255)
-				t.Weight = 0
-			}
-		}
-		for _, t := range g.TrackFiles {
-			if t.Weight != 0 {
-				c.Errorf(at, "(%s) Cannot have weighted track file '%s' with member having priority %d - setting weight 0", g.Name, t.Name, 255)
-				t.Weight = 0
-			}
-		}
-		for _, t := range g.TrackProcesses {
-			if t.Weight != 0 {
-				c.Errorf(at, "(%s) Cannot have weighted track process '%s' with member having priority %d - setting weight 0", g.Name, t.Name, 255)
-				t.Weight = 0
-			}
-		}
-		for _, t := range g.TrackBFDs {
-			if t.Weight != 0 {
-				c.Errorf(at, "(%s) Cannot have weighted track bfd '%s' with member having priority %d - setting weight 0", g.Name, t.Name, 255)
-				t.Weight = 0
+		// keepalived's wording differs for scripts and interfaces.
+		for _, l := range []struct {
+			what, action string
+			list         []*Tracked
+		}{
+			{"script", "clearing weight", g.TrackScripts},
+			{"file", "setting weight 0", g.TrackFiles},
+			{"process", "setting weight 0", g.TrackProcesses},
+			{"bfd", "setting weight 0", g.TrackBFDs},
+		} {
+			for _, t := range l.list {
+				if t.Weight != 0 {
+					c.Errorf(at, "(%s) Cannot have weighted track %s '%s' with member having priority %d - %s", g.Name, l.what, t.Name, 255, l.action)
+					t.Weight = 0
+				}
 			}
 		}
 		for _, t := range g.TrackInterfaces {
@@ -661,18 +662,23 @@ func checkScriptSecurity(c *Ctx, cfg *Config) {
 		}
 		return out
 	}
+	check := func(p **NotifyScript) {
+		if *p == nil {
+			return
+		}
+		s := *p
+		f := scriptSecure(c, s.Argv, scriptUID(c, s.User, s.Group), g.EnableScriptSecurity)
+		flags |= f
+		if f&(scInhibit|scNotFound) != 0 || f&scExecutable == 0 {
+			*p = nil // keepalived will not run it
+		}
+	}
 	notify := func(ns *Notifies, extra ...**NotifyScript) {
-		all := append([]**NotifyScript{&ns.NotifyBackup, &ns.NotifyMaster, &ns.NotifyFault, &ns.NotifyStop, &ns.Notify}, extra...)
-		for _, p := range all {
-			if *p == nil {
-				continue
-			}
-			s := *p
-			f := scriptSecure(c, s.Argv, scriptUID(c, s.User, s.Group), g.EnableScriptSecurity)
-			flags |= f
-			if f&(scInhibit|scNotFound) != 0 || f&scExecutable == 0 {
-				*p = nil // keepalived will not run it
-			}
+		for _, p := range [...]**NotifyScript{&ns.NotifyBackup, &ns.NotifyMaster, &ns.NotifyFault, &ns.NotifyStop, &ns.Notify} {
+			check(p)
+		}
+		for _, p := range extra {
+			check(p)
 		}
 	}
 	for _, v := range cfg.Instances {
@@ -704,23 +710,6 @@ func vrrpFirst(argv []string) string {
 		return "the script"
 	}
 	return argv[0]
-}
-
-// scriptUID is the uid a script runs as.
-func scriptUID(c *Ctx, user, group string) int {
-	if user != "" {
-		uid, _ := vrrpUserOK(c, user, group)
-		return uid
-	}
-	g := &c.Cfg.Global
-	if g.ScriptUser != "" {
-		uid, _ := vrrpUserOK(c, g.ScriptUser, g.ScriptGroup)
-		return uid
-	}
-	if uid, _, ok := c.host().LookupUser("keepalived_script"); ok {
-		return uid
-	}
-	return 0
 }
 
 // scriptSecure is keepalived's check_script_secure, on the Host.

@@ -159,3 +159,46 @@ func (f FakeHost) Hostname() string {
 	}
 	return f.Name
 }
+
+// Script users, as keepalived resolves them when it reads a script.
+
+// scriptUserOK is keepalived's set_uid_gid: the user, and the group when
+// one is given, must exist; uid is the user's.
+func scriptUserOK(c *Ctx, user, group string) (uid int, ok bool) {
+	uid, _, ok = c.host().LookupUser(user)
+	if !ok {
+		return 0, false
+	}
+	if group != "" {
+		if _, ok := c.host().LookupGroup(group); !ok {
+			return 0, false
+		}
+	}
+	return uid, true
+}
+
+// defaultScriptUser is keepalived's get_default_script_user with the
+// settings read so far: the global script_user, else keepalived_script
+// when that user exists, else root, which enable_script_security refuses
+// (ok false).
+func defaultScriptUser(c *Ctx) (uid int, ok bool) {
+	g := &c.Cfg.Global
+	if g.ScriptUser != "" {
+		// global_defs reports its own error for a bad script_user.
+		return scriptUserOK(c, g.ScriptUser, g.ScriptGroup)
+	}
+	if uid, _, ok := c.host().LookupUser("keepalived_script"); ok {
+		return uid, true
+	}
+	return 0, !g.EnableScriptSecurity
+}
+
+// scriptUID is the uid a script with the given user words runs as.
+func scriptUID(c *Ctx, user, group string) int {
+	if user != "" {
+		uid, _ := scriptUserOK(c, user, group)
+		return uid
+	}
+	uid, _ := defaultScriptUser(c)
+	return uid
+}

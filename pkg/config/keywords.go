@@ -75,12 +75,14 @@ func Apply[T any](c *Ctx, nodes []*Node, tbl *Table[T], v *T) {
 		}
 		e, known := tbl.Entries[n.Keyword()]
 		if n.HasBlock && (!known || !e.Block) {
-			c.Report(n, ClassUnexpectedBOB, "Unexpected '{' - ignoring")
+			// keepalived reads the keyword line first and the '{' after
+			// it, as a line of its own.
 			if known {
 				runEntry(c, n, e, v)
 			} else {
 				c.unknownKeyword(n, tbl.Name, tbl.names)
 			}
+			c.unexpectedOpen(n)
 			rest := append([]*Node(nil), n.Block...)
 			if n.End.Line > 0 {
 				rest = append(rest, c.strayClose(n.End))
@@ -103,6 +105,18 @@ func Apply[T any](c *Ctx, nodes []*Node, tbl *Table[T], v *T) {
 			i = -1
 		}
 	}
+}
+
+// unexpectedOpen reports the '{' after n that keepalived ignores, where the
+// '{' is: keepalived prints the line it read it from, which is not n's line
+// when the '{' stands on a line of its own.
+func (c *Ctx) unexpectedOpen(n *Node) {
+	const msg = "Unexpected '{' - ignoring"
+	if n.Open.Line == 0 || n.Open == n.Pos {
+		c.Report(n, ClassUnexpectedBOB, msg)
+		return
+	}
+	c.add(Diagnostic{Pos: n.Open, Class: ClassUnexpectedBOB, Msg: msg, Quote: "{"})
 }
 
 // strayClose is a '}' that no longer closes the block it was written for.

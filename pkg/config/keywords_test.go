@@ -55,6 +55,29 @@ vrrp_garp_interval 1
 			"6|Unknown keyword '}'",
 		},
 		exit: ExitConfigTest,
+	}, {
+		// The '{' on a line of its own is reported on its own line (the
+		// rest checked with keepalived 2.2.7 -t as well).
+		name: "brace on the next line",
+		src:  "global_defs {\n  router_id x\n  vrrp_strict\n  {\n    enable_script_security\n  }\n  nosuchkw\n  {\n  }\n}\n",
+		want: []string{
+			"10|Unknown keyword '}'",
+			"4|Unexpected '{' - ignoring",
+			"7|Unknown keyword 'nosuchkw'",
+			"8|Unexpected '{' - ignoring",
+			"9|Unknown keyword '}'",
+		},
+		exit: ExitConfigTest,
+	}, {
+		name: "unknown block, brace two lines down",
+		src:  "foo_block\n\n{\n  router_id r2\n}\n",
+		want: []string{
+			"1|Unknown keyword 'foo_block'",
+			"3|Unexpected '{' - ignoring",
+			"4|Unknown keyword 'router_id'",
+			"5|Unknown keyword '}'",
+		},
+		exit: ExitConfigTest,
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, ds := Parse("k.conf", []byte(tc.src), Options{Host: FakeHost{Interfaces: []string{"eth0"}}})

@@ -4,200 +4,12 @@ import (
 	"fmt"
 	"net/netip"
 	"runtime"
-	"strconv"
 	"strings"
 )
 
 // The global_defs block and the global keywords keepalived accepts at the
 // top level. Messages are keepalived 2.2.7's (Debian build: nftables, no
 // iptables/ipset, SNMP, DBus, BFD), checked against `keepalived -t`.
-
-// classAbort is used for keepalived's "missing a parameter after keyword"
-// error: keepalived 2.2.7 stops reading the configuration there and exits
-// with status 2.
-const classAbort = ClassAbort
-
-// kaMissingWord reports keepalived's abort for a line that ends where a
-// value was required. idx is the index of the missing word on the line
-// (the keyword is word 0); keepalived counts positions from 1.
-func kaMissingWord(c *Ctx, n *Node, idx int) {
-	w := n.Words()
-	prev := ""
-	if idx-1 < len(w) && idx >= 1 {
-		prev = w[idx-1]
-	}
-	c.Report(n, classAbort, fmt.Sprintf("*** Configuration line starting `%s` is missing a parameter after keyword `%s` at word position %d", w[0], prev, idx+1))
-}
-
-// word returns word idx of the line (keyword = 0), or reports keepalived's
-// abort when the line is shorter.
-func kaWord(c *Ctx, n *Node, idx int) (string, bool) {
-	if idx < len(n.Tokens) {
-		return n.Tokens[idx].Text, true
-	}
-	kaMissingWord(c, n, idx)
-	return "", false
-}
-
-// Number readers with the messages of keepalived's parser.c
-// (read_unsigned_strvec, read_int_strvec, read_decimal_unsigned_strvec).
-
-const (
-	uintMax32 = 1<<32 - 1
-	intMax32  = 1<<31 - 1
-	intMin32  = -1 << 31
-)
-
-// kaUint reads a base-10 unsigned number in [min, max]; numbers past 2^32-1
-// are "outside unsigned integer range" as in keepalived.
-func kaUint(c *Ctx, n *Node, s string, min, max uint64) (uint64, bool) {
-	return kaUintBase(c, n, s, 10, min, max, uintMax32)
-}
-
-// kaUintBase is kaUint with strtoul's base (0 = accept 0x and 0 prefixes)
-// and the width limit of the C type.
-func kaUintBase(c *Ctx, n *Node, s string, base int, min, max, limit uint64) (uint64, bool) {
-	if strings.HasPrefix(s, "-") {
-		c.Report(n, ClassInvalidNumber, fmt.Sprintf("negative number '%s'", s))
-		return 0, false
-	}
-	v, err := strconv.ParseUint(strings.TrimPrefix(s, "+"), base, 64)
-	if err != nil {
-		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			c.Report(n, ClassInvalidNumber, fmt.Sprintf("number '%s' outside unsigned integer range", s))
-		} else {
-			c.Report(n, ClassInvalidNumber, fmt.Sprintf("invalid number '%s'", s))
-		}
-		return 0, false
-	}
-	if v > limit {
-		c.Report(n, ClassInvalidNumber, fmt.Sprintf("number '%s' outside unsigned integer range", s))
-		return 0, false
-	}
-	if v < min || v > max {
-		c.Report(n, ClassInvalidNumber, fmt.Sprintf("number '%s' outside range [%d, %d]", s, min, max))
-		return 0, false
-	}
-	return v, true
-}
-
-// kaInt reads a base-10 signed number in [min, max] (a C int).
-func kaInt(c *Ctx, n *Node, s string, min, max int64) (int64, bool) {
-	v, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 64)
-	if err != nil || strings.HasPrefix(s, "+-") {
-		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			c.Report(n, ClassInvalidNumber, fmt.Sprintf("number '%s' outside integer range", s))
-		} else {
-			c.Report(n, ClassInvalidNumber, fmt.Sprintf("invalid number '%s'", s))
-		}
-		return 0, false
-	}
-	if v < intMin32 || v > intMax32 {
-		c.Report(n, ClassInvalidNumber, fmt.Sprintf("number '%s' outside integer range", s))
-		return 0, false
-	}
-	if v < min || v > max {
-		c.Report(n, ClassInvalidNumber, fmt.Sprintf("number '%s' outside range [%d, %d]", s, min, max))
-		return 0, false
-	}
-	return v, true
-}
-
-// kaDecimal reads a non-negative decimal with up to digits fractional
-// digits, scaled by 10^digits, in [min, max] (scaled). It follows
-// keepalived 2.2.7 as observed with -t:
-//   - a leading '-' is "negative number";
-//   - more fractional digits than allowed warn "has too many decimal
-//     places", round on the next digit and ignore anything after it;
-//   - trailing junk ("1.5x", "1e3") warns "invalid number" but keeps the
-//     value read so far when it is not zero, without a range check;
-//   - nothing numeric at all is "invalid number".
-func kaDecimal(c *Ctx, n *Node, s string, digits int, min, max int64) (int64, bool) {
-	v, clean, ok := kaScanDecimal(c, n, s, digits)
-	if !ok {
-		return 0, false
-	}
-	if !clean {
-		return v, v != 0
-	}
-	if v < min || v > max {
-		c.Report(n, ClassInvalidNumber, fmt.Sprintf("number '%s' outside range [%s, %s]", s, FormatDecimal(min, digits), FormatDecimal(max, digits)))
-		return 0, false
-	}
-	return v, true
-}
-
-// kaScanDecimal does the scanning part of kaDecimal. clean is false when
-// junk followed the number (already reported).
-func kaScanDecimal(c *Ctx, n *Node, s string, digits int) (v int64, clean, ok bool) {
-	if strings.HasPrefix(s, "-") {
-		c.Report(n, ClassInvalidNumber, fmt.Sprintf("negative number '%s'", s))
-		return 0, false, false
-	}
-	p := strings.TrimPrefix(s, "+")
-	i, seen := 0, false
-	for ; i < len(p) && p[i] >= '0' && p[i] <= '9'; i++ {
-		seen = true
-		if v < 1<<50 {
-			v = v*10 + int64(p[i]-'0')
-		}
-	}
-	frac := 0
-	if i < len(p) && p[i] == '.' {
-		seen = true
-		i++
-		for ; i < len(p) && p[i] >= '0' && p[i] <= '9'; i++ {
-			if frac == digits {
-				c.Report(n, ClassInvalidNumber, fmt.Sprintf("number '%s' has too many decimal places", s))
-				for ; frac < digits; frac++ {
-					v *= 10
-				}
-				if p[i] >= '5' {
-					v++
-				}
-				return v, true, true
-			}
-			v = v*10 + int64(p[i]-'0')
-			frac++
-		}
-	}
-	for ; frac < digits; frac++ {
-		v *= 10
-	}
-	if !seen {
-		c.Report(n, ClassInvalidNumber, fmt.Sprintf("invalid number '%s'", s))
-		return 0, false, false
-	}
-	if i < len(p) {
-		c.Report(n, ClassInvalidNumber, fmt.Sprintf("invalid number '%s'", s))
-		return v, false, true
-	}
-	return v, true, true
-}
-
-// kaBool is keepalived's check_true_false: exact lower-case words only.
-func kaBool(s string) (v, ok bool) {
-	switch s {
-	case "true", "on", "yes":
-		return true, true
-	case "false", "off", "no":
-		return false, true
-	}
-	return false, false
-}
-
-// gdOptBool reads an optional true/false argument (absent = true). bad
-// formats keepalived's message for an invalid word.
-func gdOptBool(c *Ctx, n *Node, bad func(arg string) string) (bool, bool) {
-	if n.NArgs() == 0 {
-		return true, true
-	}
-	v, ok := kaBool(n.Arg(0))
-	if !ok {
-		c.Errorf(n, "%s", bad(n.Arg(0)))
-	}
-	return v, ok
-}
 
 // gdFlag sets a boolean; keepalived ignores any words after these keywords.
 func gdFlag(f func(*GlobalDefs) *bool) Entry[GlobalDefs] {
@@ -208,9 +20,7 @@ func gdFlag(f func(*GlobalDefs) *bool) Entry[GlobalDefs] {
 // "Invalid value 'x' for global KEYWORD specified".
 func gdBoolQuoted(name string, f func(*GlobalDefs) *bool) Entry[GlobalDefs] {
 	return Entry[GlobalDefs]{H: func(c *Ctx, n *Node, g *GlobalDefs) {
-		if v, ok := gdOptBool(c, n, func(a string) string {
-			return fmt.Sprintf("Invalid value '%s' for global %s specified", a, name)
-		}); ok {
+		if v, ok := c.OptBool(n, func(a string) string { return quotedBad(name, a) }); ok {
 			*f(g) = v
 		}
 	}}
@@ -219,7 +29,7 @@ func gdBoolQuoted(name string, f func(*GlobalDefs) *bool) Entry[GlobalDefs] {
 // gdBoolPtr is like gdBoolQuoted for tri-state settings.
 func gdBoolPtr(bad func(kw, arg string) string, f func(*GlobalDefs) **bool) Entry[GlobalDefs] {
 	return Entry[GlobalDefs]{H: func(c *Ctx, n *Node, g *GlobalDefs) {
-		if v, ok := gdOptBool(c, n, func(a string) string { return bad(n.Keyword(), a) }); ok {
+		if v, ok := c.OptBool(n, func(a string) string { return bad(n.Keyword(), a) }); ok {
 			*f(g) = &v
 		}
 	}}
@@ -233,13 +43,12 @@ func plainBad(kw, _ string) string { return fmt.Sprintf("Invalid value for %s sp
 // gdUintOrAbort reads a required unsigned first argument (a missing one
 // aborts as keepalived does) and reports bad(arg) when it is invalid.
 func gdUintOrAbort(c *Ctx, n *Node, min, max uint64, bad string) (uint64, bool) {
-	s, ok := kaWord(c, n, 1)
-	if !ok {
+	if !c.NeedArgs(n, 1) {
 		return 0, false
 	}
-	v, ok := kaUint(c, n, s, min, max)
+	v, ok := c.UintArg(n, 0, min, max)
 	if !ok {
-		c.Errorf(n, bad, s)
+		c.Errorf(n, bad, n.Arg(0))
 	}
 	return v, ok
 }
@@ -247,64 +56,6 @@ func gdUintOrAbort(c *Ctx, n *Node, min, max uint64, bad string) (uint64, bool) 
 // numCPUs is the number of CPUs cpu_affinity ids are checked against
 // (keepalived uses the online CPUs of the machine reading the file).
 var numCPUs = runtime.NumCPU
-
-// defaultScriptUser is keepalived's default user for scripts when
-// script_user is not given: keepalived_script if it exists, else root.
-func defaultScriptUID(c *Ctx, g *GlobalDefs) int {
-	if g.ScriptUser != "" {
-		if uid, _, ok := c.host().LookupUser(g.ScriptUser); ok {
-			return uid
-		}
-	}
-	if uid, _, ok := c.host().LookupUser("keepalived_script"); ok {
-		return uid
-	}
-	return 0
-}
-
-// userGroupOK checks "[user [group]]" words the way keepalived's
-// set_script_uid_gid does: both must exist when given.
-func userGroupOK(c *Ctx, user, group string) (uid int, ok bool) {
-	uid, _, ok = c.host().LookupUser(user)
-	if !ok {
-		return 0, false
-	}
-	if group != "" {
-		if _, ok := c.host().LookupGroup(group); !ok {
-			return 0, false
-		}
-	}
-	return uid, true
-}
-
-// splitScript splits a script string into argv: unquoted blanks separate
-// words, single quotes group them (keepalived's notify_script_init).
-func splitScript(s string) []string {
-	var out []string
-	var cur strings.Builder
-	in, inQ := false, false
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		switch {
-		case ch == '\'':
-			inQ = !inQ
-			in = true
-		case !inQ && (ch == ' ' || ch == '\t'):
-			if in {
-				out = append(out, cur.String())
-				cur.Reset()
-				in = false
-			}
-		default:
-			cur.WriteByte(ch)
-			in = true
-		}
-	}
-	if in {
-		out = append(out, cur.String())
-	}
-	return out
-}
 
 var globalTable = NewTable("global_defs", globalEntries())
 
@@ -322,7 +73,7 @@ func globalEntries() map[string]Entry[GlobalDefs] {
 	e := map[string]Entry[GlobalDefs]{
 		"tmp_config_directory": {H: tmpConfigDir},
 		"config_save_dir": {H: func(c *Ctx, n *Node, g *GlobalDefs) {
-			if s, ok := kaWord(c, n, 1); ok {
+			if s, ok := c.Word(n, 1); ok {
 				g.ConfigSaveDir = s
 			}
 		}},
@@ -368,7 +119,7 @@ func globalEntries() map[string]Entry[GlobalDefs] {
 		"smtp_alert_vrrp":    gdBoolPtr(quotedBad, func(g *GlobalDefs) **bool { return &g.SMTPAlertVRRP }),
 		"smtp_alert_checker": gdBoolPtr(quotedBad, func(g *GlobalDefs) **bool { return &g.SMTPAlertChecker }),
 		"checker_log_all_failures": {H: func(c *Ctx, n *Node, g *GlobalDefs) {
-			if v, ok := gdOptBool(c, n, func(a string) string { return plainBad(n.Keyword(), a) }); ok {
+			if v, ok := c.OptBool(n, func(a string) string { return plainBad(n.Keyword(), a) }); ok {
 				g.CheckerLogAllFailures = v
 			}
 		}},
@@ -454,25 +205,24 @@ func globalEntries() map[string]Entry[GlobalDefs] {
 		"vrrp_lower_prio_no_advert":    gdBoolPtr(plainBad, func(g *GlobalDefs) **bool { return &g.VRRPLowerPrioNoAdvert }),
 		"vrrp_higher_prio_send_advert": gdBoolPtr(plainBad, func(g *GlobalDefs) **bool { return &g.VRRPHigherPrioSendAdvert }),
 		"vrrp_version": {H: func(c *Ctx, n *Node, g *GlobalDefs) {
-			s, ok := kaWord(c, n, 1)
+			s, ok := c.Word(n, 1)
 			if !ok {
 				return
 			}
-			if v, ok := kaInt(c, n, s, 2, 3); ok {
+			if v, ok := c.ReadInt(n, s, 2, 3); ok {
 				g.VRRPVersion = int(v)
 			} else {
 				c.Errorf(n, "VRRP Error: Version must be either 2 or 3")
 			}
 		}},
 		"vrrp_startup_delay": {H: func(c *Ctx, n *Node, g *GlobalDefs) {
-			s, ok := kaWord(c, n, 1)
-			if !ok {
+			if !c.NeedArgs(n, 1) {
 				return
 			}
-			if v, ok := kaDecimal(c, n, s, 6, 1000, uintMax32); ok {
-				g.VRRPStartupDelayUsec = v
+			if v, ok := c.DecimalArg(n, 0, 6, 1000, uintMax32, true); ok {
+				g.VRRPStartupDelayUsec = int64(v)
 			} else {
-				c.Errorf(n, "vrrp_startup_delay '%s' is invalid", s)
+				c.Errorf(n, "vrrp_startup_delay '%s' is invalid", n.Arg(0))
 			}
 		}},
 		"vmac_prefix":      {H: func(c *Ctx, n *Node, g *GlobalDefs) { oncePrefix(c, n, &g.VMACPrefix, "vmac prefix") }},
@@ -510,11 +260,11 @@ func globalEntries() map[string]Entry[GlobalDefs] {
 			nfPriority(c, n, &g.NFTablesIPVSPriority, "invalid ipvs nftables chain priority '%s'")
 		}},
 		"nftables_ipvs_start_fwmark": {H: func(c *Ctx, n *Node, g *GlobalDefs) {
-			s, ok := kaWord(c, n, 1)
+			s, ok := c.Word(n, 1)
 			if !ok {
 				return
 			}
-			if v, ok := kaUint(c, n, s, 1, uintMax32); ok {
+			if v, ok := c.ReadUnsigned(n, s, 1, uintMax32); ok {
 				g.NFTablesIPVSStartFwmark = uint32(v)
 			} else {
 				c.Report(n, ClassInvalidNumber, fmt.Sprintf("invalid ipvs nftables start_fwmark priority '%s'", s))
@@ -529,7 +279,7 @@ func globalEntries() map[string]Entry[GlobalDefs] {
 				g.MaxAutoPriority = 99 // sched_get_priority_max(SCHED_RR)
 				return
 			}
-			if v, ok := kaInt(c, n, n.Arg(0), -1, 99); ok {
+			if v, ok := c.ReadInt(n, n.Arg(0), -1, 99); ok {
 				g.MaxAutoPriority = int(v)
 			} else {
 				c.Errorf(n, "max_auto_priority '%s' must be in [0, 99] (or -1 to disable) - ignoring", n.Arg(0))
@@ -540,7 +290,7 @@ func globalEntries() map[string]Entry[GlobalDefs] {
 				c.Errorf(n, "min_auto_priority_delay requires delay time")
 				return
 			}
-			if v, ok := kaInt(c, n, n.Arg(0), 1, 10000000); ok {
+			if v, ok := c.ReadInt(n, n.Arg(0), 1, 10000000); ok {
 				g.MinAutoPriorityDelay = int(v)
 			} else {
 				c.Errorf(n, "min_auto_priority_delay '%s' must be in [1, 10000000] - ignoring", n.Arg(0))
@@ -548,11 +298,11 @@ func globalEntries() map[string]Entry[GlobalDefs] {
 		}},
 		"umask": {H: umaskHandler},
 		"random_seed": {H: func(c *Ctx, n *Node, g *GlobalDefs) {
-			s, ok := kaWord(c, n, 1)
+			s, ok := c.Word(n, 1)
 			if !ok {
 				return
 			}
-			if v, ok := kaUint(c, n, s, 0, uintMax32); ok {
+			if v, ok := c.ReadUnsigned(n, s, 0, uintMax32); ok {
 				u := uint32(v)
 				g.RandomSeed = &u
 			} else {
@@ -593,7 +343,7 @@ func globalEntries() map[string]Entry[GlobalDefs] {
 				c.Errorf(n, "No script username specified")
 				return
 			}
-			if _, ok := userGroupOK(c, n.Arg(0), n.Arg(1)); !ok {
+			if _, ok := scriptUserOK(c, n.Arg(0), n.Arg(1)); !ok {
 				c.Errorf(n, "Error setting global script uid/gid")
 				return
 			}
@@ -624,7 +374,7 @@ func globalEntries() map[string]Entry[GlobalDefs] {
 				c.Errorf(n, "Invalid vrrp_rx_bufs_multiplier")
 				return
 			}
-			if v, ok := kaUint(c, n, n.Arg(0), 1, uintMax32); ok {
+			if v, ok := c.ReadUnsigned(n, n.Arg(0), 1, uintMax32); ok {
 				g.VRRPRxBufsMultiplier = uint32(v)
 			} else {
 				c.Errorf(n, "Invalid vrrp_rx_bufs_multiplier %s", n.Arg(0))
@@ -678,7 +428,7 @@ func addProcessTuning(e map[string]Entry[GlobalDefs], proc string, f func(*Globa
 			c.Errorf(n, "No %s process priority specified", proc)
 			return
 		}
-		if v, ok := kaInt(c, n, n.Arg(0), -20, 19); ok {
+		if v, ok := c.ReadInt(n, n.Arg(0), -20, 19); ok {
 			f(g).Priority = int(v)
 		} else {
 			c.Errorf(n, "Invalid %s process priority specified", proc)
@@ -690,7 +440,7 @@ func addProcessTuning(e map[string]Entry[GlobalDefs], proc string, f func(*Globa
 			c.Errorf(n, "No %s process real-time priority specified", proc)
 			return
 		}
-		v, ok := kaInt(c, n, n.Arg(0), intMin32, intMax32)
+		v, ok := c.ReadInt(n, n.Arg(0), intMin32, intMax32)
 		if !ok {
 			c.Errorf(n, "%s process real-time priority '%s' invalid", proc, n.Arg(0))
 			return
@@ -711,15 +461,13 @@ func addProcessTuning(e map[string]Entry[GlobalDefs], proc string, f func(*Globa
 			return
 		}
 		var set []int
-		last := int64(0)
 		for _, a := range n.Args() {
-			v, err := strconv.ParseInt(strings.TrimPrefix(a, "+"), 10, 64)
-			if err == nil {
-				last = v
-			}
-			if _, ok := kaInt(c, n, a, 0, int64(numCPUs()-1)); !ok {
-				// keepalived prints the last number it managed to read.
-				c.Errorf(n, "Invalid cpu_id:%d specified for %s process", last, proc)
+			v, ok := c.ReadInt(n, a, 0, int64(numCPUs()-1))
+			if !ok {
+				// keepalived prints what strtol read of the word, cut
+				// to a C int, valid or not ("x" is 0, "1x" is 1).
+				read, _, _ := cStrtoll(a, 10)
+				c.Errorf(n, "Invalid cpu_id:%d specified for %s process", int32(read), proc)
 				f(g).CPUAffinity = nil
 				return
 			}
@@ -728,11 +476,11 @@ func addProcessTuning(e map[string]Entry[GlobalDefs], proc string, f func(*Globa
 		f(g).CPUAffinity = set
 	}}
 	rl := Entry[GlobalDefs]{H: func(c *Ctx, n *Node, g *GlobalDefs) {
-		s, ok := kaWord(c, n, 1)
+		s, ok := c.Word(n, 1)
 		if !ok {
 			return
 		}
-		v, ok := kaUint(c, n, s, 1, uintMax32)
+		v, ok := c.ReadUnsigned(n, s, 1, uintMax32)
 		if !ok {
 			c.Errorf(n, "Invalid %s real-time limit - %s", proc, s)
 			return
@@ -763,7 +511,7 @@ func tmpConfigDir(c *Ctx, n *Node, g *GlobalDefs) {
 // characters and keepalived says so.
 func processName(f func(*GlobalDefs) *string) Entry[GlobalDefs] {
 	return Entry[GlobalDefs]{H: func(c *Ctx, n *Node, g *GlobalDefs) {
-		s, ok := kaWord(c, n, 1)
+		s, ok := c.Word(n, 1)
 		if !ok {
 			return
 		}
@@ -788,9 +536,14 @@ func startupShutdown(c *Ctx, n *Node, g *GlobalDefs, startup bool) {
 		c.Errorf(n, "%s script missing", typ)
 		return
 	}
-	s := &GlobalScript{Argv: splitScript(n.Arg(0)), User: n.Arg(1), Group: n.Arg(2)}
+	argv, user, group, ok := c.NotifyCommand(n)
+	if !ok {
+		c.Errorf(n, "Invalid %s script", typ)
+		return
+	}
+	s := &GlobalScript{Argv: argv, User: user, Group: group}
 	if s.User != "" {
-		uid, ok := userGroupOK(c, s.User, s.Group)
+		uid, ok := scriptUserOK(c, s.User, s.Group)
 		if !ok {
 			c.Errorf(n, "Invalid %s script", typ)
 			return
@@ -799,7 +552,7 @@ func startupShutdown(c *Ctx, n *Node, g *GlobalDefs, startup bool) {
 	} else {
 		// The default user is fixed when the line is read: a later
 		// script_user does not change it (keepalived reads in order).
-		s.uid = defaultScriptUID(c, g)
+		s.uid = scriptUID(c, "", "")
 	}
 	*dst = s
 	if *tmo == 0 {
@@ -812,7 +565,7 @@ func scriptTimeout(c *Ctx, n *Node, dst *int, typ string) {
 		c.Errorf(n, "%s_script_timeout requires value", typ)
 		return
 	}
-	if v, ok := kaUint(c, n, n.Arg(0), 1, 1000); ok {
+	if v, ok := c.ReadUnsigned(n, n.Arg(0), 1, 1000); ok {
 		*dst = int(v)
 	} else {
 		c.Errorf(n, "%s_script_timeout '%s' must be in [1, 1000] - ignoring", typ, n.Arg(0))
@@ -846,14 +599,14 @@ func notificationEmail(c *Ctx, n *Node, g *GlobalDefs) {
 }
 
 func smtpServer(c *Ctx, n *Node, g *GlobalDefs) {
-	host, ok := kaWord(c, n, 1)
+	host, ok := c.Word(n, 1)
 	if !ok {
 		return
 	}
 	port, portStr := uint64(25), "25"
 	if n.NArgs() >= 2 {
 		portStr = n.Arg(1)
-		v, ok := kaUint(c, n, portStr, 1, 65535)
+		v, ok := c.ReadUnsigned(n, portStr, 1, 65535)
 		if !ok {
 			c.Errorf(n, "Invalid smtp server %s %s", host, portStr)
 			return
@@ -888,7 +641,7 @@ func validHostName(s string) bool {
 }
 
 func mcastGroup(c *Ctx, n *Node, dst *netip.Addr, v4 bool) {
-	s, ok := kaWord(c, n, 1)
+	s, ok := c.Word(n, 1)
 	if !ok {
 		return
 	}
@@ -935,7 +688,7 @@ func garpRepeat(f func(*GlobalDefs) *int) Entry[GlobalDefs] {
 // in the wild still carry it. We accept it silently.
 func garpInterval(f func(*GlobalDefs) *int64) Entry[GlobalDefs] {
 	return Entry[GlobalDefs]{H: func(c *Ctx, n *Node, g *GlobalDefs) {
-		s, ok := kaWord(c, n, 1)
+		s, ok := c.Word(n, 1)
 		if !ok {
 			return
 		}
@@ -943,8 +696,8 @@ func garpInterval(f func(*GlobalDefs) *int64) Entry[GlobalDefs] {
 			*f(g) = 0
 			return
 		}
-		if v, ok := kaDecimal(c, n, s, 6, 1, uintMax32); ok {
-			*f(g) = v
+		if v, ok := c.ReadDecimal(n, s, 6, 1, uintMax32, true); ok {
+			*f(g) = int64(v)
 		} else {
 			c.Errorf(n, "%s '%s' is invalid", n.Keyword(), s)
 		}
@@ -965,7 +718,7 @@ func isPlainZero(s string) bool {
 // minGARP makes keepalived send one GARP/NA with no repeats, but only for
 // the settings still at their defaults when the keyword is read.
 func minGARP(c *Ctx, n *Node, g *GlobalDefs) {
-	v, ok := gdOptBool(c, n, func(a string) string { return plainBad("vrrp_min_garp", a) })
+	v, ok := c.OptBool(n, func(a string) string { return plainBad("vrrp_min_garp", a) })
 	if !ok || !v {
 		return
 	}
@@ -994,7 +747,7 @@ func garpExtraIf(c *Ctx, n *Node, g *GlobalDefs) {
 			all = true
 			continue
 		}
-		v, ok := kaUint(c, n, a, 1, 86400)
+		v, ok := c.ReadUnsigned(n, a, 1, 86400)
 		if !ok {
 			c.Errorf(n, "%s '%s' invalid - ignoring", kw, a)
 			return
@@ -1012,7 +765,7 @@ func garpExtraIf(c *Ctx, n *Node, g *GlobalDefs) {
 }
 
 func oncePrefix(c *Ctx, n *Node, dst *string, what string) {
-	s, ok := kaWord(c, n, 1)
+	s, ok := c.Word(n, 1)
 	if !ok {
 		return
 	}
@@ -1044,11 +797,11 @@ func nfTable(c *Ctx, n *Node, name *string, prio *int, what, def string) bool {
 }
 
 func nfPriority(c *Ctx, n *Node, dst *int, bad string) {
-	s, ok := kaWord(c, n, 1)
+	s, ok := c.Word(n, 1)
 	if !ok {
 		return
 	}
-	if v, ok := kaInt(c, n, s, intMin32, intMax32); ok {
+	if v, ok := c.ReadInt(n, s, intMin32, intMax32); ok {
 		*dst = int(v)
 	} else {
 		c.Report(n, ClassInvalidNumber, fmt.Sprintf(bad, s))
@@ -1056,18 +809,19 @@ func nfPriority(c *Ctx, n *Node, dst *int, bad string) {
 }
 
 func umaskHandler(c *Ctx, n *Node, g *GlobalDefs) {
-	mask, ok := kaWord(c, n, 1)
+	mask, ok := c.Word(n, 1)
 	if !ok {
 		return
 	}
-	if mask[0] >= '0' && mask[0] <= '9' {
+	// A quoted "" is no digit: it goes to the bit names, as in keepalived.
+	if mask != "" && mask[0] >= '0' && mask[0] <= '9' {
 		if n.NArgs() != 1 {
 			c.Errorf(n, "Extra parameter(s) to umask option")
 			return
 		}
 		// strtol with base 0: 0x.. hex, 0.. octal, else decimal.
-		v, err := strconv.ParseInt(mask, 0, 64)
-		if err != nil || v < 0 || v&^0o777 != 0 {
+		v, rest, over := cStrtoll(mask, 0)
+		if rest != "" || over || v < 0 || v&^0o777 != 0 {
 			c.Errorf(n, "invalid umask value %s", mask)
 			return
 		}
@@ -1135,7 +889,7 @@ func lvsTimeouts(c *Ctx, n *Node, g *GlobalDefs) {
 			c.Errorf(n, "No value specified for lvs_timeout %s - ignoring", w[i])
 			continue
 		}
-		if v, ok := kaUint(c, n, w[i+1], 0, lvsMaxTimeout); ok {
+		if v, ok := c.ReadUnsigned(n, w[i+1], 0, lvsMaxTimeout); ok {
 			x := int(v)
 			*dst = &x
 		} else {
@@ -1184,7 +938,7 @@ func lvsSyncDaemon(c *Ctx, n *Node, g *GlobalDefs) {
 	for i := 2; i < len(w); i++ {
 		switch w[i] {
 		case "inst":
-			v, ok := kaWord(c, n, i+1)
+			v, ok := c.Word(n, i+1)
 			if !ok {
 				return
 			}
@@ -1199,7 +953,7 @@ func lvsSyncDaemon(c *Ctx, n *Node, g *GlobalDefs) {
 				c.Errorf(n, "No value specified for lvs_sync_daemon id, defaulting to vrid")
 				continue
 			}
-			if v, ok := kaUint(c, n, w[i+1], 0, 255); ok {
+			if v, ok := c.ReadUnsigned(n, w[i+1], 0, 255); ok {
 				x := int(v)
 				sd.SyncID = &x
 			} else {
@@ -1212,7 +966,7 @@ func lvsSyncDaemon(c *Ctx, n *Node, g *GlobalDefs) {
 			if !ok {
 				continue
 			}
-			if v, ok := kaUint(c, n, s, 1, max); ok {
+			if v, ok := c.ReadUnsigned(n, s, 1, max); ok {
 				switch w[i] {
 				case "maxlen":
 					sd.MaxLen = int(v)
@@ -1245,7 +999,7 @@ func lvsSyncDaemon(c *Ctx, n *Node, g *GlobalDefs) {
 			case 2:
 				sd.Instance = w[2]
 			case 3:
-				if v, ok := kaUint(c, n, w[3], 0, 255); ok {
+				if v, ok := c.ReadUnsigned(n, w[3], 0, 255); ok {
 					c.ReportHint(n, ClassGeneral, `Please use keyword "id" before lvs_sync_daemon SYNCID`, fmt.Sprintf("write 'id %s'", w[3]))
 					x := int(v)
 					sd.SyncID = &x
@@ -1284,7 +1038,7 @@ func notifyFIFO(c *Ctx, n *Node, g *GlobalDefs, f *NotifyFIFO, typ string) {
 		return
 	}
 	if n.NArgs() > 1 {
-		if _, ok := userGroupOK(c, n.Arg(1), n.Arg(2)); !ok {
+		if _, ok := scriptUserOK(c, n.Arg(1), n.Arg(2)); !ok {
 			// keepalived only logs this; -t does not count it.
 			c.Infof(n, "Invalid user/group for %sfifo %s - ignoring", typ, n.Arg(0))
 			return
@@ -1303,8 +1057,10 @@ func notifyFIFOScript(c *Ctx, n *Node, f *NotifyFIFO, typ string) {
 		c.Errorf(n, "%snotify_fifo_script already specified - ignoring %s", typ, n.Arg(0))
 		return
 	}
-	f.Script = splitScript(n.Arg(0))
-	f.ScriptUser, f.ScriptGroup = n.Arg(1), n.Arg(2)
+	// keepalived leaves the FIFO without a script when it cannot parse it.
+	if argv, user, group, ok := c.NotifyCommand(n); ok {
+		f.Script, f.ScriptUser, f.ScriptGroup = argv, user, group
+	}
 }
 
 func rcvBufs(typ string, f func(*GlobalDefs) *uint32) Entry[GlobalDefs] {
@@ -1313,7 +1069,7 @@ func rcvBufs(typ string, f func(*GlobalDefs) *uint32) Entry[GlobalDefs] {
 			c.Errorf(n, "%s_rcv_bufs size missing", typ)
 			return
 		}
-		v, ok := kaUint(c, n, n.Arg(0), 0, uintMax32)
+		v, ok := c.ReadUnsigned(n, n.Arg(0), 0, uintMax32)
 		if !ok {
 			c.Errorf(n, "%s_rcv_bufs size (%s) invalid", typ, n.Arg(0))
 			return
@@ -1340,7 +1096,7 @@ func rxBufsPolicy(c *Ctx, n *Node, g *GlobalDefs) {
 			// keepalived reads the size from the first word whatever
 			// word it is looking at (a quirk we keep for identical
 			// messages).
-			if v, ok := kaUint(c, n, n.Arg(0), 0, uintMax32); ok {
+			if v, ok := c.ReadUnsigned(n, n.Arg(0), 0, uintMax32); ok {
 				g.VRRPRxBufsSize = uint32(v)
 				size = true
 			} else {
@@ -1432,11 +1188,11 @@ func registerGlobalTop() {
 		g.Instance, g.UsePIDDir = n.Arg(0), true
 	}})
 	registerTop("child_wait_time", Entry[Config]{H: func(c *Ctx, n *Node, cfg *Config) {
-		s, ok := kaWord(c, n, 1)
+		s, ok := c.Word(n, 1)
 		if !ok {
 			return
 		}
-		if v, ok := kaUint(c, n, s, 0, uintMax32); ok {
+		if v, ok := c.ReadUnsigned(n, s, 0, uintMax32); ok {
 			cfg.Global.ChildWaitTime = int(v)
 		} else {
 			c.Errorf(n, "Invalid child_wait_time %s", s)

@@ -22,167 +22,40 @@ func init() {
 
 // ---- value readers -------------------------------------------------------
 //
-// keepalived's checker handlers read their words with parser.c's
-// read_unsigned_strvec / read_int_strvec / read_timer, which log their own
-// message and then let the handler log a second, handler-specific one. The
-// helpers below reproduce both the words accepted and the texts, as checked
-// against keepalived 2.2.7 (see kw_lvs_test.go).
+// keepalived's checker handlers read their words with parser.c's readers
+// (values.go), which log their own message, and then log a second,
+// handler-specific one; lvsTimer, lvsUint and lvsOptBool pair the two.
 
-// lvsNeed checks that n has at least k arguments. keepalived 2.2.7 has no
-// check before most handlers read their first word: reading past the end of
-// the line logs this text and stops keepalived at once (exit 2, "program
-// error"). ClassAbort gives the same exit status; we go on reading.
-func lvsNeed(c *Ctx, n *Node, k int) bool {
-	if n.NArgs() >= k {
-		return true
+// lvsTimer reads argument 0 as read_timer (every checker-side call passes
+// ignore_error) and stores it with set; otherwise it reports the handler's
+// message, bad, which takes the word.
+func lvsTimer(c *Ctx, n *Node, min, max uint64, bad string, set func(time.Duration)) {
+	if !c.NeedArgs(n, 1) {
+		return
 	}
-	c.ReportHint(n, ClassAbort,
-		fmt.Sprintf("*** Configuration line starting `%s` is missing a parameter after keyword `%s` at word position %d", n.Text(), n.Keyword(), n.NArgs()+2),
-		fmt.Sprintf("'%s' needs a value", n.Keyword()))
-	return false
+	if v, ok := c.TimerArg(n, 0, min, max, true); ok {
+		set(Micros(v))
+	} else {
+		c.Errorf(n, bad, n.Arg(0))
+	}
 }
 
-// lvsUnsigned reads argument i as keepalived's read_unsigned_strvec: an
-// optional '+', decimal digits only, within 32 bits, then [min, max].
-func lvsUnsigned(c *Ctx, n *Node, i int, min, max uint64) (uint64, bool) {
-	return parseUnsignedReport(c, n, n.Arg(i), min, max)
+// lvsUint reads argument 0 as read_unsigned_strvec and stores it with set;
+// otherwise it reports the handler's message, bad, which takes the word.
+func lvsUint(c *Ctx, n *Node, min, max uint64, bad string, set func(uint64)) {
+	if !c.NeedArgs(n, 1) {
+		return
+	}
+	if v, ok := c.UintArg(n, 0, min, max); ok {
+		set(v)
+	} else {
+		c.Errorf(n, bad, n.Arg(0))
+	}
 }
 
-func parseUnsignedReport(c *Ctx, n *Node, s string, min, max uint64) (uint64, bool) {
-	t := strings.TrimLeft(s, " \t")
-	if strings.HasPrefix(t, "-") {
-		c.Report(n, ClassInvalidNumber, fmt.Sprintf("negative number '%s'", s))
-		return 0, false
-	}
-	t = strings.TrimPrefix(t, "+")
-	if t == "" || strings.Trim(t, "0123456789") != "" {
-		c.Report(n, ClassInvalidNumber, fmt.Sprintf("invalid number '%s'", s))
-		return 0, false
-	}
-	v, err := strconv.ParseUint(t, 10, 64)
-	if err != nil || v > math.MaxUint32 {
-		c.Report(n, ClassInvalidNumber, fmt.Sprintf("number '%s' outside unsigned integer range", s))
-		return 0, false
-	}
-	if v < min || v > max {
-		c.Report(n, ClassInvalidNumber, fmt.Sprintf("number '%s' outside range [%d, %d]", s, min, max))
-		return 0, false
-	}
-	return v, true
-}
-
-// lvsInt reads argument i as keepalived's read_int_strvec.
-func lvsInt(c *Ctx, n *Node, i int, min, max int64) (int64, bool) {
-	s := n.Arg(i)
-	t := strings.TrimLeft(s, " \t")
-	digits := strings.TrimLeft(t, "+-")
-	if len(t)-len(digits) > 1 || digits == "" || strings.Trim(digits, "0123456789") != "" {
-		c.Report(n, ClassInvalidNumber, fmt.Sprintf("invalid number '%s'", s))
-		return 0, false
-	}
-	v, err := strconv.ParseInt(strings.TrimPrefix(t, "+"), 10, 64)
-	if err != nil || v < math.MinInt32 || v > math.MaxInt32 {
-		c.Report(n, ClassInvalidNumber, fmt.Sprintf("number '%s' outside integer range", s))
-		return 0, false
-	}
-	if v < min || v > max {
-		c.Report(n, ClassInvalidNumber, fmt.Sprintf("number '%s' outside range [%d, %d]", s, min, max))
-		return 0, false
-	}
-	return v, true
-}
-
-// lvsTimerMax is keepalived's largest timer (ULONG_MAX-1 µs), used when a
-// handler gives 0 as the maximum.
-const lvsTimerMax = math.MaxUint64 - 1
-
-// lvsTimer reads argument i as keepalived's read_timer: seconds with up to
-// six decimals, kept in microseconds, within [min, max] µs.
-//
-// keepalived 2.2.7 is lenient in one way that matters for -t: when the word
-// has trailing junk ("1.5x", "1e3", or no digits at all) it logs "invalid
-// number" and goes on with the digits it read ("x" reads as 0), failing only
-// if that value is out of range - and then without a range message. The
-// result "handler" tells the caller whether keepalived would go on to log
-// the handler's own "... invalid" message.
-func lvsTimer(c *Ctx, n *Node, i int, min, max uint64) (d time.Duration, ok, handler bool) {
-	s := n.Arg(i)
-	t := strings.TrimLeft(s, " \t")
-	if strings.HasPrefix(t, "-") {
-		c.Report(n, ClassInvalidNumber, fmt.Sprintf("negative number '%s'", s))
-		return 0, false, true
-	}
-	t = strings.TrimPrefix(t, "+")
-	j := 0
-	for j < len(t) && t[j] >= '0' && t[j] <= '9' {
-		j++
-	}
-	intPart := t[:j]
-	frac := ""
-	if j < len(t) && t[j] == '.' {
-		k := j + 1
-		for k < len(t) && t[k] >= '0' && t[k] <= '9' {
-			k++
-		}
-		frac = t[j+1 : k]
-		j = k
-	}
-	junk := j < len(t)
-	if junk {
-		c.Report(n, ClassInvalidNumber, fmt.Sprintf("invalid number '%s'", s))
-	}
-	if len(frac) > 6 {
-		c.Report(n, ClassInvalidNumber, fmt.Sprintf("number '%s' has too many decimal places", s))
-		frac = frac[:6]
-	}
-	var v uint64
-	for _, ch := range intPart {
-		if v > (math.MaxUint64-9)/10 {
-			c.Report(n, ClassInvalidNumber, fmt.Sprintf("number '%s' outside unsigned decimal range", s))
-			return 0, false, true
-		}
-		v = v*10 + uint64(ch-'0')
-	}
-	if v > math.MaxUint64/1000000 {
-		c.Report(n, ClassInvalidNumber, fmt.Sprintf("number '%s' outside unsigned decimal range", s))
-		return 0, false, true
-	}
-	v *= 1000000
-	frac += strings.Repeat("0", 6-len(frac))
-	f, _ := strconv.ParseUint(frac, 10, 64)
-	v += f
-	if max == 0 {
-		max = lvsTimerMax
-	}
-	if v < min || v > max {
-		if !junk {
-			c.Report(n, ClassInvalidNumber, fmt.Sprintf("number '%s' outside range [%s, %s]", s, lvsFmtMicros(min), lvsFmtMicros(max)))
-		}
-		return 0, false, true
-	}
-	if v > math.MaxInt64/1000 {
-		// Beyond what a time.Duration holds (292 years): keep the largest.
-		return time.Duration(math.MaxInt64), true, false
-	}
-	return time.Duration(v) * time.Microsecond, true, false
-}
-
-func lvsFmtMicros(v uint64) string { return fmt.Sprintf("%d.%06d", v/1000000, v%1000000) }
-
-// lvsBool reads an optional true/false word as keepalived's
-// check_true_false (absent means true); bad words get msg.
-func lvsBool(c *Ctx, n *Node, msg string) (bool, bool) {
-	if n.NArgs() < 1 {
-		return true, true
-	}
-	switch n.Arg(0) {
-	case "true", "on", "yes":
-		return true, true
-	case "false", "off", "no":
-		return false, true
-	}
-	c.ReportHint(n, ClassGeneral, fmt.Sprintf(msg, n.Arg(0)), "use true/false, on/off or yes/no")
-	return false, false
+// lvsOptBool is OptBool with a handler message that takes the word.
+func lvsOptBool(c *Ctx, n *Node, bad string) (bool, bool) {
+	return c.OptBool(n, func(w string) string { return fmt.Sprintf(bad, w) })
 }
 
 // ---- addresses -----------------------------------------------------------
@@ -213,7 +86,7 @@ func lvsPort(c *Ctx, n *Node, s string) (port uint16, given, ok bool) {
 	if s == "" || strings.Trim(s, "0") == "" {
 		return 0, false, true
 	}
-	v, ok := parseUnsignedReport(c, n, s, 1, 65535)
+	v, ok := c.ReadUnsigned(n, s, 1, 65535)
 	return uint16(v), true, ok
 }
 
@@ -256,20 +129,17 @@ func sslBlock(c *Ctx, n *Node, cfg *Config) {
 // vsgBlock parses "virtual_server_group NAME { entries }". Each line of the
 // block is an entry (keepalived reads it as a value block, not keywords).
 func vsgBlock(c *Ctx, n *Node, cfg *Config) {
-	if !lvsNeed(c, n, 1) {
+	if !c.NeedArgs(n, 1) {
 		return
 	}
 	g := &VirtualServerGroup{Name: n.Arg(0), Pos: n.Pos}
 	for _, e := range n.Block {
 		if e.HasBlock {
-			c.Report(e, ClassUnexpectedBOB, fmt.Sprintf("Unexpected '{' - ignoring"))
+			c.unexpectedOpen(e)
 		}
 		vsgEntry(c, e, g)
 	}
-	end := n
-	if n.End.Line > 0 {
-		end = &Node{Pos: n.End, Tokens: n.Tokens, Raw: "}"}
-	}
+	end := blockEnd(n)
 	noFamilyFwmark := false
 	for _, f := range g.Fwmarks {
 		if f.Family == "" {
@@ -292,10 +162,10 @@ func vsgBlock(c *Ctx, n *Node, cfg *Config) {
 func vsgEntry(c *Ctx, n *Node, g *VirtualServerGroup) {
 	first := n.Keyword()
 	if first == "fwmark" {
-		if !lvsNeed(c, n, 1) {
+		if !c.NeedArgs(n, 1) {
 			return
 		}
-		v, ok := lvsUnsigned(c, n, 0, 0, math.MaxUint32)
+		v, ok := c.UintArg(n, 0, 0, math.MaxUint32)
 		if !ok {
 			c.Errorf(n, "(%s): fwmark '%s' must be in [0, %d] - ignoring", g.Name, n.Arg(0), uint32(math.MaxUint32))
 			return

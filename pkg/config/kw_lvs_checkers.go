@@ -56,33 +56,19 @@ func (x *chkCtx) dst() netip.Addr {
 
 func chkTimer(msg string, min, max uint64, f func(*chkCtx, time.Duration)) Entry[chkCtx] {
 	return Entry[chkCtx]{H: func(c *Ctx, n *Node, x *chkCtx) {
-		if !lvsNeed(c, n, 1) {
-			return
-		}
-		if d, ok, handler := lvsTimer(c, n, 0, min, max); ok {
-			f(x, d)
-		} else if handler {
-			c.Errorf(n, msg, n.Arg(0))
-		}
+		lvsTimer(c, n, min, max, msg, func(d time.Duration) { f(x, d) })
 	}}
 }
 
 func chkUnsigned(msg string, min, max uint64, f func(*chkCtx, uint64)) Entry[chkCtx] {
 	return Entry[chkCtx]{H: func(c *Ctx, n *Node, x *chkCtx) {
-		if !lvsNeed(c, n, 1) {
-			return
-		}
-		if v, ok := lvsUnsigned(c, n, 0, min, max); ok {
-			f(x, v)
-		} else {
-			c.Errorf(n, msg, n.Arg(0))
-		}
+		lvsUint(c, n, min, max, msg, func(v uint64) { f(x, v) })
 	}}
 }
 
 func chkBool(msg string, f func(*chkCtx, bool)) Entry[chkCtx] {
 	return Entry[chkCtx]{H: func(c *Ctx, n *Node, x *chkCtx) {
-		if v, ok := lvsBool(c, n, msg); ok {
+		if v, ok := lvsOptBool(c, n, msg); ok {
 			f(x, v)
 		}
 	}}
@@ -92,7 +78,7 @@ func chkBool(msg string, f func(*chkCtx, bool)) Entry[chkCtx] {
 func lvsConnEntries() map[string]Entry[chkCtx] {
 	return map[string]Entry[chkCtx]{
 		"connect_ip": {H: func(c *Ctx, n *Node, x *chkCtx) {
-			if !lvsNeed(c, n, 1) {
+			if !c.NeedArgs(n, 1) {
 				return
 			}
 			a, ok := parseLVSAddr(n.Arg(0))
@@ -110,7 +96,7 @@ func lvsConnEntries() map[string]Entry[chkCtx] {
 		"connect_port": chkUnsigned("Invalid checker connect_port '%s'", 1, 65535,
 			func(x *chkCtx, v uint64) { x.conn.ConnectPort = uint16(v) }),
 		"bindto": {H: func(c *Ctx, n *Node, x *chkCtx) {
-			if !lvsNeed(c, n, 1) {
+			if !c.NeedArgs(n, 1) {
 				return
 			}
 			a, ok := parseLVSAddr(n.Arg(0))
@@ -128,7 +114,7 @@ func lvsConnEntries() map[string]Entry[chkCtx] {
 		"bind_port": chkUnsigned("Invalid checker bind_port '%s'", 1, 65535,
 			func(x *chkCtx, v uint64) { x.conn.BindPort = uint16(v) }),
 		"bind_if": {H: func(c *Ctx, n *Node, x *chkCtx) {
-			if !lvsNeed(c, n, 1) {
+			if !c.NeedArgs(n, 1) {
 				return
 			}
 			if len(n.Arg(0)) > checkerIfNameMax {
@@ -185,14 +171,7 @@ func init() {
 		// counts its deprecation notice as a configuration error.
 		"nb_get_retry": {H: func(c *Ctx, n *Node, x *chkCtx) {
 			c.ReportHint(n, ClassGeneral, "nb_get_retry is deprecated - please use 'retry'", "write 'retry' instead")
-			if !lvsNeed(c, n, 1) {
-				return
-			}
-			if v, ok := lvsUnsigned(c, n, 0, 0, math.MaxUint32); ok {
-				x.chk.Retry = lvsU32p(uint32(v))
-			} else {
-				c.Errorf(n, "Invalid nb_get_retry value '%s'", n.Arg(0))
-			}
+			lvsUint(c, n, 0, math.MaxUint32, "Invalid nb_get_retry value '%s'", func(v uint64) { x.chk.Retry = lvsU32p(uint32(v)) })
 		}},
 		"virtualhost": {H: func(c *Ctx, n *Node, x *chkCtx) {
 			if n.NArgs() < 1 {
@@ -248,7 +227,7 @@ func init() {
 			if x.dropped {
 				return
 			}
-			if v, ok := lvsBool(c, n, "Invalid alpha parameter %s"); ok {
+			if v, ok := lvsOptBool(c, n, "Invalid alpha parameter %s"); ok {
 				x.chk.Alpha = lvsBoolp(v)
 			}
 		}},
@@ -316,8 +295,9 @@ func checkerBlock(c *Ctx, n *Node, r *rsCtx, typ string) {
 		x.conn = chk.Conn
 	}
 	Apply(c, n.Block, tbl, x)
-	chk.end = lvsEndNode(n).Pos
-	if checkerEnd(c, lvsEndNode(n), x) {
+	end := blockEnd(n)
+	chk.end = end.Pos
+	if checkerEnd(c, end, x) {
 		r.rs.Checkers = append(r.rs.Checkers, chk)
 	}
 }
@@ -421,7 +401,7 @@ func lvsURLBlock(c *Ctx, n *Node, x *chkCtx) {
 	x.url = u
 	Apply(c, n.Block, urlTable, x)
 	x.url = nil
-	end := lvsEndNode(n)
+	end := blockEnd(n)
 	if u.Path == "" {
 		c.ReportHint(end, ClassGeneral, "HTTP/SSL_GET checker url has no path - ignoring", "add path /...")
 		return
@@ -484,7 +464,7 @@ func lvsURLEntries() map[string]Entry[chkCtx] {
 	}
 	return map[string]Entry[chkCtx]{
 		"path": {H: func(c *Ctx, n *Node, x *chkCtx) {
-			if lvsNeed(c, n, 1) {
+			if c.NeedArgs(n, 1) {
 				x.url.Path = n.Arg(0)
 			}
 		}},
@@ -583,7 +563,7 @@ func lvsStatusRange(s string) (StatusRange, bool) {
 // pair by pair from the end, cutting the text as it goes, so the text it
 // quotes for a bad digit ends with the bad pair.
 func lvsURLDigest(c *Ctx, n *Node, x *chkCtx) {
-	if !lvsNeed(c, n, 1) {
+	if !c.NeedArgs(n, 1) {
 		return
 	}
 	d := n.Arg(0)
@@ -640,32 +620,23 @@ func lvsHexVal(ch byte) (byte, bool) {
 
 // ---- MISC_CHECK --------------------------------------------------------------
 
-// lvsCmdString renders a script as keepalived's cmd_str: each word in single
-// quotes.
-func lvsCmdString(argv []string) string {
-	q := make([]string, len(argv))
-	for i, a := range argv {
-		q[i] = "'" + a + "'"
-	}
-	return strings.Join(q, " ")
-}
-
 func lvsMiscEntries() map[string]Entry[chkCtx] {
 	return map[string]Entry[chkCtx]{
-		// misc_path takes the rest of the line as the command, with
-		// keepalived's quoting (a quoted "script arg1 arg2" is split).
+		// misc_path takes the command with keepalived's quoting (a quoted
+		// "script arg1 arg2" is split); a line without one leaves the
+		// checker without a script, which its end reports.
 		"misc_path": {H: func(c *Ctx, n *Node, x *chkCtx) {
-			if x.dropped || n.NArgs() < 1 {
+			if x.dropped {
 				return
 			}
-			x.chk.Misc.Script.Argv = ScriptArgv(n)
+			x.chk.Misc.Script.Argv = c.ScriptParams(n)
 			x.chk.Misc.Script.Pos = n.Pos
 		}},
 		"misc_timeout": {H: func(c *Ctx, n *Node, x *chkCtx) {
-			if x.dropped || !lvsNeed(c, n, 1) {
+			if x.dropped || !c.NeedArgs(n, 1) {
 				return
 			}
-			if v, ok := lvsUnsigned(c, n, 0, 0, miscTimeoutMax); ok {
+			if v, ok := c.UintArg(n, 0, 0, miscTimeoutMax); ok {
 				x.chk.Misc.Timeout = time.Duration(v) * time.Second
 			} else {
 				c.Errorf(n, "Invalid misc_timeout value '%s'", n.Arg(0))
@@ -682,16 +653,11 @@ func lvsMiscEntries() map[string]Entry[chkCtx] {
 			}
 			s := &x.chk.Misc.Script
 			if n.NArgs() < 1 {
-				c.Errorf(n, "No user specified for misc checker script %s", lvsCmdString(s.Argv))
+				c.Errorf(n, "No user specified for misc checker script %s", cmdStr(s.Argv))
 				return
 			}
-			_, _, okUser := c.host().LookupUser(n.Arg(0))
-			okGroup := true
-			if n.NArgs() > 1 {
-				_, okGroup = c.host().LookupGroup(n.Arg(1))
-			}
-			if !okUser || !okGroup {
-				c.Errorf(n, "Failed to set uid/gid for misc checker script %s - removing", lvsCmdString(s.Argv))
+			if _, ok := scriptUserOK(c, n.Arg(0), n.Arg(1)); !ok {
+				c.Errorf(n, "Failed to set uid/gid for misc checker script %s - removing", cmdStr(s.Argv))
 				x.dropped = true
 				return
 			}
@@ -711,7 +677,7 @@ func lvsSMTPHost(c *Ctx, n *Node, x *chkCtx) {
 	x.conn = &h
 	savedCleared := x.dstCleared
 	Apply(c, n.Block, smtpHostTable, x)
-	if lvsCheckConn(c, lvsEndNode(n), x) {
+	if lvsCheckConn(c, blockEnd(n), x) {
 		x.chk.SMTP.Hosts = append(x.chk.SMTP.Hosts, &h)
 	}
 	x.conn, x.dstCleared = saved, savedCleared
@@ -722,7 +688,7 @@ func lvsSMTPHost(c *Ctx, n *Node, x *chkCtx) {
 var lvsDNSTypes = []string{"A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA", "RRSIG", "DNSKEY"}
 
 func lvsDNSType(c *Ctx, n *Node, x *chkCtx) {
-	if !lvsNeed(c, n, 1) {
+	if !c.NeedArgs(n, 1) {
 		return
 	}
 	t := strings.ToUpper(n.Arg(0))
@@ -740,7 +706,7 @@ func lvsDNSName(c *Ctx, n *Node, x *chkCtx) {
 		c.Errorf(n, "DNS_CHECK name already specified - ignoring")
 		return
 	}
-	if !lvsNeed(c, n, 1) {
+	if !c.NeedArgs(n, 1) {
 		return
 	}
 	name := n.Arg(0)
@@ -809,10 +775,10 @@ func lvsHexStr(words []string, mask bool) (data, m []byte, ok bool) {
 func lvsUDPEntries() map[string]Entry[chkCtx] {
 	length := func(kind string, f func(*UDPCheck, int)) Entry[chkCtx] {
 		return Entry[chkCtx]{H: func(c *Ctx, n *Node, x *chkCtx) {
-			if !lvsNeed(c, n, 1) {
+			if !c.NeedArgs(n, 1) {
 				return
 			}
-			if v, ok := lvsUnsigned(c, n, 0, 0, math.MaxUint16); ok {
+			if v, ok := c.UintArg(n, 0, 0, math.MaxUint16); ok {
 				f(x.chk.UDP, int(v))
 			} else {
 				c.Errorf(n, "UDP_CHECK %s length %s not valid - must be between 0 & %d", kind, n.Arg(0), math.MaxUint16)
@@ -858,7 +824,7 @@ func lvsFileEntries() map[string]Entry[chkCtx] {
 		// The track_file must already be defined above this point: keepalived
 		// looks it up while reading.
 		"track_file": {H: func(c *Ctx, n *Node, x *chkCtx) {
-			if !lvsNeed(c, n, 1) {
+			if !c.NeedArgs(n, 1) {
 				return
 			}
 			name := n.Arg(0)
@@ -876,7 +842,7 @@ func lvsFileEntries() map[string]Entry[chkCtx] {
 				c.Errorf(n, "track file weight missing")
 				return
 			}
-			v, ok := lvsInt(c, n, 0, -ipvsWeightLimit, ipvsWeightLimit)
+			v, ok := c.IntArg(n, 0, -ipvsWeightLimit, ipvsWeightLimit)
 			if !ok {
 				c.Errorf(n, "weight for track file must be in [%d..%d] inclusive. Ignoring...", -ipvsWeightLimit, ipvsWeightLimit)
 				return

@@ -16,7 +16,6 @@ import (
 // keepalived's limits and defaults for virtual servers.
 const (
 	ipvsWeightLimit              = math.MaxInt32 // IPVS_WEIGHT_LIMIT
-	persistenceTimeoutMax        = 2678400       // LVS_MAX_TIMEOUT (31 days)
 	ipvsPersistentTimeout        = 360           // IPVS_SVC_PERSISTENT_TIMEOUT
 	ipvsPENameMax                = 16            // IP_VS_PENAME_MAXLEN
 	defaultVSDelayLoop           = 60 * time.Second
@@ -32,7 +31,7 @@ var lvsSchedulers = []string{"rr", "wrr", "lc", "wlc", "lblc", "sh", "mh", "dh",
 
 // vsBlock parses "virtual_server IP [PORT] | fwmark N | group NAME { ... }".
 func vsBlock(c *Ctx, n *Node, cfg *Config) {
-	if !lvsNeed(c, n, 1) {
+	if !c.NeedArgs(n, 1) {
 		return
 	}
 	vs := &VirtualServer{
@@ -45,15 +44,15 @@ func vsBlock(c *Ctx, n *Node, cfg *Config) {
 	switch p1 := n.Arg(0); p1 {
 	case "group":
 		// keepalived 2.2.7 crashes on a group without a name.
-		if !lvsNeed(c, n, 2) {
+		if !c.NeedArgs(n, 2) {
 			return
 		}
 		vs.GroupName = n.Arg(1)
 	case "fwmark":
-		if !lvsNeed(c, n, 2) {
+		if !c.NeedArgs(n, 2) {
 			return
 		}
-		v, ok := lvsUnsigned(c, n, 1, 0, math.MaxUint32)
+		v, ok := c.UintArg(n, 1, 0, math.MaxUint32)
 		if !ok {
 			// keepalived skips the whole block.
 			c.Errorf(n, "virtual server fwmark '%s' must be in [0, %d] - ignoring", n.Arg(1), uint32(math.MaxUint32))
@@ -90,7 +89,7 @@ func lvsFamily(a netip.Addr) string {
 // match the family; a fwmark service without a family takes it from its
 // servers (all the same) or defaults to IPv4.
 func vsEnd(c *Ctx, n *Node, vs *VirtualServer) {
-	end := lvsEndNode(n)
+	end := blockEnd(n)
 	if s := vs.SorryServer; s != nil && s.Forwarding.Method != "TUN" {
 		switch {
 		case vs.Family == "":
@@ -120,25 +119,9 @@ func vsEnd(c *Ctx, n *Node, vs *VirtualServer) {
 	}
 }
 
-// lvsEndNode stands for the closing '}' of n, where keepalived reports the
-// problems it finds when a block ends.
-func lvsEndNode(n *Node) *Node {
-	if n.End.Line == 0 {
-		return n
-	}
-	return &Node{Pos: n.End, Tokens: n.Tokens, Raw: "}"}
-}
-
 func vsTimer(msg string, min, max uint64, f func(*VirtualServer, time.Duration)) Entry[VirtualServer] {
 	return Entry[VirtualServer]{H: func(c *Ctx, n *Node, vs *VirtualServer) {
-		if !lvsNeed(c, n, 1) {
-			return
-		}
-		if d, ok, handler := lvsTimer(c, n, 0, min, max); ok {
-			f(vs, d)
-		} else if handler {
-			c.Errorf(n, msg, n.Arg(0))
-		}
+		lvsTimer(c, n, min, max, msg, func(d time.Duration) { f(vs, d) })
 	}}
 }
 
@@ -155,7 +138,7 @@ func init() {
 	}
 	sched := Entry[VirtualServer]{H: vsScheduler}
 	method := Entry[VirtualServer]{H: func(c *Ctx, n *Node, vs *VirtualServer) {
-		if lvsNeed(c, n, 1) {
+		if c.NeedArgs(n, 1) {
 			parseForwarding(c, n, &vs.Forwarding, "virtual")
 		}
 	}}
@@ -163,14 +146,7 @@ func init() {
 	vsTable = NewTable("virtual_server", map[string]Entry[VirtualServer]{
 		"ip_family": {H: vsIPFamily},
 		"retry": {H: func(c *Ctx, n *Node, vs *VirtualServer) {
-			if !lvsNeed(c, n, 1) {
-				return
-			}
-			if v, ok := lvsUnsigned(c, n, 0, 1, math.MaxUint32); ok {
-				vs.Retry = lvsU32p(uint32(v))
-			} else {
-				c.Errorf(n, "retry value invalid - %s", n.Arg(0))
-			}
+			lvsUint(c, n, 1, math.MaxUint32, "retry value invalid - %s", func(v uint64) { vs.Retry = lvsU32p(uint32(v)) })
 		}},
 		"delay_before_retry": vsTimer("virtual server delay before retry '%s' invalid - ignoring", 0, 0,
 			func(vs *VirtualServer, d time.Duration) { vs.DelayBeforeRetry = lvsDurp(d) }),
@@ -202,7 +178,7 @@ func init() {
 		"protocol":                {H: vsProtocol},
 		"ha_suspend":              flag(func(vs *VirtualServer) { vs.HASuspend = true }),
 		"smtp_alert": {H: func(c *Ctx, n *Node, vs *VirtualServer) {
-			if v, ok := lvsBool(c, n, "Invalid virtual_server smtp_alert parameter %s"); ok {
+			if v, ok := lvsOptBool(c, n, "Invalid virtual_server smtp_alert parameter %s"); ok {
 				vs.SMTPAlert = lvsBoolp(v)
 			}
 		}},
@@ -229,10 +205,10 @@ func init() {
 			vsQuorumScript(c, n, vs, &vs.QuorumDown)
 		}},
 		"quorum": {H: func(c *Ctx, n *Node, vs *VirtualServer) {
-			if !lvsNeed(c, n, 1) {
+			if !c.NeedArgs(n, 1) {
 				return
 			}
-			v, ok := lvsUnsigned(c, n, 0, 1, math.MaxUint32)
+			v, ok := c.UintArg(n, 0, 1, math.MaxUint32)
 			if !ok {
 				c.Errorf(n, "Quorum %s must be in [1, %d]. Setting to 1.", n.Arg(0), uint32(math.MaxUint32))
 				v = 1
@@ -240,20 +216,20 @@ func init() {
 			vs.Quorum = uint32(v)
 		}},
 		"hysteresis": {H: func(c *Ctx, n *Node, vs *VirtualServer) {
-			if !lvsNeed(c, n, 1) {
+			if !c.NeedArgs(n, 1) {
 				return
 			}
-			if v, ok := lvsUnsigned(c, n, 0, 0, math.MaxUint32); ok {
+			if v, ok := c.UintArg(n, 0, 0, math.MaxUint32); ok {
 				vs.Hysteresis = uint32(v)
 			} else {
 				c.Errorf(n, "Hysteresis %s must be in [0, %d] - ignoring", n.Arg(0), uint32(math.MaxUint32))
 			}
 		}},
 		"weight": {H: func(c *Ctx, n *Node, vs *VirtualServer) {
-			if !lvsNeed(c, n, 1) {
+			if !c.NeedArgs(n, 1) {
 				return
 			}
-			if v, ok := lvsUnsigned(c, n, 0, 1, ipvsWeightLimit); ok {
+			if v, ok := c.UintArg(n, 0, 1, ipvsWeightLimit); ok {
 				vs.Weight = int(v)
 			} else {
 				c.Errorf(n, "Virtual server weight %s is outside range 1-%d", n.Arg(0), ipvsWeightLimit)
@@ -272,7 +248,7 @@ func init() {
 				c.Errorf(n, "sorry_server forwarding used without sorry_server")
 				return
 			}
-			if lvsNeed(c, n, 1) {
+			if c.NeedArgs(n, 1) {
 				parseForwarding(c, n, &vs.SorryServer.Forwarding, "sorry")
 			}
 		}},
@@ -281,7 +257,7 @@ func init() {
 }
 
 func vsScheduler(c *Ctx, n *Node, vs *VirtualServer) {
-	if !lvsNeed(c, n, 1) {
+	if !c.NeedArgs(n, 1) {
 		return
 	}
 	s := n.Arg(0)
@@ -327,7 +303,7 @@ func vsSchedFlag(c *Ctx, n *Node, vs *VirtualServer) {
 }
 
 func vsIPFamily(c *Ctx, n *Node, vs *VirtualServer) {
-	if !lvsNeed(c, n, 1) {
+	if !c.NeedArgs(n, 1) {
 		return
 	}
 	f := n.Arg(0)
@@ -347,7 +323,7 @@ func vsPersistenceTimeout(c *Ctx, n *Node, vs *VirtualServer) {
 		vs.PersistenceTimeout = ipvsPersistentTimeout
 		return
 	}
-	if v, ok := lvsUnsigned(c, n, 0, 1, persistenceTimeoutMax); ok {
+	if v, ok := c.UintArg(n, 0, 1, lvsMaxTimeout); ok {
 		vs.PersistenceTimeout = uint32(v)
 	} else {
 		c.Errorf(n, "persistence_timeout invalid")
@@ -355,7 +331,7 @@ func vsPersistenceTimeout(c *Ctx, n *Node, vs *VirtualServer) {
 }
 
 func vsPersistenceEngine(c *Ctx, n *Node, vs *VirtualServer) {
-	if !lvsNeed(c, n, 1) {
+	if !c.NeedArgs(n, 1) {
 		return
 	}
 	s := n.Arg(0)
@@ -371,7 +347,7 @@ func vsPersistenceEngine(c *Ctx, n *Node, vs *VirtualServer) {
 // not insist on a contiguous mask. The family, when not known yet, comes from
 // a '.' in the word.
 func vsPersistenceGranularity(c *Ctx, n *Node, vs *VirtualServer) {
-	if !lvsNeed(c, n, 1) {
+	if !c.NeedArgs(n, 1) {
 		return
 	}
 	s := n.Arg(0)
@@ -383,7 +359,7 @@ func vsPersistenceGranularity(c *Ctx, n *Node, vs *VirtualServer) {
 		}
 	}
 	if fam == "inet6" {
-		if _, ok := lvsUnsigned(c, n, 0, 1, 128); !ok {
+		if _, ok := c.UintArg(n, 0, 1, 128); !ok {
 			c.Errorf(n, "Invalid IPv6 persistence_granularity specified - %s", s)
 			return
 		}
@@ -441,7 +417,7 @@ func lvsInetAton(s string) (uint32, bool) {
 }
 
 func vsProtocol(c *Ctx, n *Node, vs *VirtualServer) {
-	if !lvsNeed(c, n, 1) {
+	if !c.NeedArgs(n, 1) {
 		return
 	}
 	switch p := strings.ToUpper(n.Arg(0)); p {
@@ -462,57 +438,21 @@ func lvsVSName(vs *VirtualServer) string {
 }
 
 func vsQuorumScript(c *Ctx, n *Node, vs *VirtualServer, dst **Script) {
-	if !lvsNeed(c, n, 1) {
-		return
-	}
 	if *dst != nil {
 		c.Errorf(n, "(%s) %s script already specified - ignoring %s", lvsVSName(vs), n.Keyword(), n.Arg(0))
 		return
 	}
-	*dst = lvsNotifyScript(n)
+	*dst = lvsNotifyScript(c, n)
 }
 
-// lvsNotifyScript reads "KEYWORD CMD [USER [GROUP]]": CMD (often a quoted
-// command line) is split into argv, the optional words after it name the
-// user and group to run it as.
-func lvsNotifyScript(n *Node) *Script {
-	s := &Script{Pos: n.Pos}
-	if n.NArgs() == 1 {
-		s.Argv = ScriptArgv(n)
-		return s
+// lvsNotifyScript reads "KEYWORD CMD [USER [GROUP]]" (notify_script_init);
+// nil when keepalived drops the script for its syntax.
+func lvsNotifyScript(c *Ctx, n *Node) *Script {
+	argv, user, group, ok := c.NotifyCommand(n)
+	if !ok {
+		return nil
 	}
-	s.Argv = lvsSplitCommand(n.Arg(0))
-	s.User = n.Arg(1)
-	s.Group = n.Arg(2)
-	return s
-}
-
-// lvsSplitCommand splits a command line at unquoted blanks; single quotes group
-// words (keepalived's rule for parameters that contain spaces).
-func lvsSplitCommand(s string) []string {
-	var out []string
-	var cur strings.Builder
-	in, quoted := false, false
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		switch {
-		case ch == '\'':
-			quoted, in = !quoted, true
-		case !quoted && (ch == ' ' || ch == '\t'):
-			if in {
-				out = append(out, cur.String())
-				cur.Reset()
-				in = false
-			}
-		default:
-			cur.WriteByte(ch)
-			in = true
-		}
-	}
-	if in {
-		out = append(out, cur.String())
-	}
-	return out
+	return &Script{Pos: n.Pos, Argv: argv, User: user, Group: group}
 }
 
 // parseForwarding is keepalived's svr_forwarding_handler; what names
@@ -549,7 +489,7 @@ func parseForwarding(c *Ctx, n *Node, f *Forwarding, what string) {
 				c.Errorf(n, "Missing port for %s server gue tunnel.", what)
 				return
 			}
-			v, ok := parseUnsignedReport(c, n, args[i+1], 1, 65535)
+			v, ok := c.ReadUnsigned(n, args[i+1], 1, 65535)
 			if !ok {
 				c.Errorf(n, "Invalid gue tunnel port %s for %s server.", args[i+1], what)
 				return
@@ -591,7 +531,7 @@ func lvsNewServer(c *Ctx, n *Node, vs *VirtualServer) (*RealServer, bool) {
 }
 
 func vsSorryServer(c *Ctx, n *Node, vs *VirtualServer) {
-	if !lvsNeed(c, n, 1) {
+	if !c.NeedArgs(n, 1) {
 		return
 	}
 	s, ok := lvsNewServer(c, n, vs)
@@ -604,7 +544,7 @@ func vsSorryServer(c *Ctx, n *Node, vs *VirtualServer) {
 
 // rsBlock parses "real_server IP [PORT] { ... }" inside a virtual server.
 func rsBlock(c *Ctx, n *Node, vs *VirtualServer) {
-	if !lvsNeed(c, n, 1) {
+	if !c.NeedArgs(n, 1) {
 		return
 	}
 	rs, ok := lvsNewServer(c, n, vs)
@@ -626,7 +566,7 @@ func rsBlock(c *Ctx, n *Node, vs *VirtualServer) {
 		case vs.Family == "":
 			vs.Family = f
 		case vs.Family != f:
-			c.Errorf(lvsEndNode(n), "Address family of virtual server and real server %s don't match - skipping real server.", rs.Addr)
+			c.Errorf(blockEnd(n), "Address family of virtual server and real server %s don't match - skipping real server.", rs.Addr)
 			return
 		}
 	}
@@ -641,20 +581,13 @@ type rsCtx struct {
 
 func rsTimer(msg string, min, max uint64, f func(*RealServer, time.Duration)) Entry[rsCtx] {
 	return Entry[rsCtx]{H: func(c *Ctx, n *Node, x *rsCtx) {
-		if !lvsNeed(c, n, 1) {
-			return
-		}
-		if d, ok, handler := lvsTimer(c, n, 0, min, max); ok {
-			f(x.rs, d)
-		} else if handler {
-			c.Errorf(n, msg, n.Arg(0))
-		}
+		lvsTimer(c, n, min, max, msg, func(d time.Duration) { f(x.rs, d) })
 	}}
 }
 
 func rsBool(msg string, f func(*RealServer, bool)) Entry[rsCtx] {
 	return Entry[rsCtx]{H: func(c *Ctx, n *Node, x *rsCtx) {
-		if v, ok := lvsBool(c, n, msg); ok {
+		if v, ok := lvsOptBool(c, n, msg); ok {
 			f(x.rs, v)
 		}
 	}}
@@ -662,26 +595,16 @@ func rsBool(msg string, f func(*RealServer, bool)) Entry[rsCtx] {
 
 func rsThreshold(name string, f func(*RealServer, uint32)) Entry[rsCtx] {
 	return Entry[rsCtx]{H: func(c *Ctx, n *Node, x *rsCtx) {
-		if !lvsNeed(c, n, 1) {
-			return
-		}
-		if v, ok := lvsUnsigned(c, n, 0, 0, math.MaxUint32); ok {
-			f(x.rs, uint32(v))
-		} else {
-			c.Errorf(n, "Invalid real_server %s '%s' - ignoring", name, n.Arg(0))
-		}
+		lvsUint(c, n, 0, math.MaxUint32, "Invalid real_server "+name+" '%s' - ignoring", func(v uint64) { f(x.rs, uint32(v)) })
 	}}
 }
 
 func rsNotify(c *Ctx, n *Node, x *rsCtx, dst **Script) {
-	if !lvsNeed(c, n, 1) {
-		return
-	}
 	if *dst != nil {
 		c.Errorf(n, "(%s) %s script already specified - ignoring %s", lvsVSName(x.vs), n.Keyword(), n.Arg(0))
 		return
 	}
-	*dst = lvsNotifyScript(n)
+	*dst = lvsNotifyScript(c, n)
 }
 
 var rsTable *Table[rsCtx]
@@ -689,17 +612,17 @@ var rsTable *Table[rsCtx]
 func init() {
 	entries := map[string]Entry[rsCtx]{
 		"weight": {H: func(c *Ctx, n *Node, x *rsCtx) {
-			if !lvsNeed(c, n, 1) {
+			if !c.NeedArgs(n, 1) {
 				return
 			}
-			if v, ok := lvsUnsigned(c, n, 0, 0, ipvsWeightLimit); ok {
+			if v, ok := c.UintArg(n, 0, 0, ipvsWeightLimit); ok {
 				x.rs.Weight = lvsIntp(int(v))
 			} else {
 				c.Errorf(n, "Real server weight %s is outside range 0-%d", n.Arg(0), ipvsWeightLimit)
 			}
 		}},
 		"lvs_method": {H: func(c *Ctx, n *Node, x *rsCtx) {
-			if lvsNeed(c, n, 1) {
+			if c.NeedArgs(n, 1) {
 				parseForwarding(c, n, &x.rs.Forwarding, "real")
 			}
 		}},
@@ -711,14 +634,7 @@ func init() {
 		"notify_down": {H: func(c *Ctx, n *Node, x *rsCtx) { rsNotify(c, n, x, &x.rs.NotifyDown) }},
 		"alpha":       rsBool("Invalid alpha parameter %s", func(rs *RealServer, v bool) { rs.Alpha = lvsBoolp(v) }),
 		"retry": {H: func(c *Ctx, n *Node, x *rsCtx) {
-			if !lvsNeed(c, n, 1) {
-				return
-			}
-			if v, ok := lvsUnsigned(c, n, 0, 1, math.MaxUint32); ok {
-				x.rs.Retry = lvsU32p(uint32(v))
-			} else {
-				c.Errorf(n, "retry value invalid - %s", n.Arg(0))
-			}
+			lvsUint(c, n, 1, math.MaxUint32, "retry value invalid - %s", func(v uint64) { x.rs.Retry = lvsU32p(uint32(v)) })
 		}},
 		"delay_before_retry": rsTimer("real server delay_before_retry '%s' invalid - ignoring", 0, 0,
 			func(rs *RealServer, d time.Duration) { rs.DelayBeforeRetry = lvsDurp(d) }),

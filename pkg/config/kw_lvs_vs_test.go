@@ -453,8 +453,9 @@ func TestLVSReaders(t *testing.T) {
 		{".5", 0, 0, lvsD("0.5s"), true, nil},
 		{"+2", 0, 0, 2 * time.Second, true, nil},
 		{"1.0000001", 1, 0, time.Second, true, []string{"number '1.0000001' has too many decimal places"}},
-		// Trailing junk: keepalived goes on with the digits it read.
-		{"1.5x", 1, 0, lvsD("1.5s"), true, []string{"invalid number '1.5x'"}},
+		// Trailing junk: keepalived goes on with what strtoull read of
+		// the text with the '.' removed and zeros added ("15x0000": 15µs).
+		{"1.5x", 1, 0, 15 * time.Microsecond, true, []string{"invalid number '1.5x'"}},
 		{"x", 0, 0, 0, true, []string{"invalid number 'x'"}},
 		{"x", 1, 0, 0, false, []string{"invalid number 'x'"}},
 		{"-1", 0, 0, 0, false, []string{"negative number '-1'"}},
@@ -464,7 +465,8 @@ func TestLVSReaders(t *testing.T) {
 	} {
 		c := &Ctx{}
 		n := &Node{Tokens: []Token{{Text: "delay_loop"}, {Text: tc.word}}}
-		got, ok, _ := lvsTimer(c, n, 0, tc.min, tc.max)
+		v, ok := c.TimerArg(n, 0, tc.min, tc.max, true)
+		got := Micros(v)
 		var msgs []string
 		for _, d := range c.Diags {
 			msgs = append(msgs, d.Msg)
@@ -488,7 +490,7 @@ func TestLVSReaders(t *testing.T) {
 	} {
 		c := &Ctx{}
 		n := &Node{Tokens: []Token{{Text: "k"}, {Text: tc.word}}}
-		got, ok := lvsUnsigned(c, n, 0, 0, 65535)
+		got, ok := c.UintArg(n, 0, 0, 65535)
 		msg := ""
 		if len(c.Diags) > 0 {
 			msg = c.Diags[0].Msg
@@ -555,10 +557,11 @@ func TestLVSDeviations(t *testing.T) {
 		want: []string{"(lvs.conf: Line 8) HTTP/SSL_GET checker has no urls specified - ignoring"},
 		exit: ExitConfigTest,
 	}, {
-		// keepalived: crash (exit 139) without a message.
+		// keepalived: crash (exit 139) without a message; we give the
+		// message its reader gives for a missing word.
 		name: "group without name",
 		src:  "virtual_server group {\n}\n",
-		want: []string{"(lvs.conf: Line 1) *** Configuration line starting `virtual_server group` is missing a parameter after keyword `virtual_server` at word position 3"},
+		want: []string{"(lvs.conf: Line 1) *** Configuration line starting `virtual_server` is missing a parameter after keyword `group` at word position 3"},
 		exit: ExitProgram,
 	}} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -48,7 +48,7 @@ func parseIPWord(c *Ctx, n *Node, s string, allowPrefix bool) (netip.Prefix, boo
 		if i := strings.IndexByte(s, '/'); i >= 0 {
 			addr = s[:i]
 			if pl := s[i+1:]; pl != "" {
-				if v, ok := kaUint(c, n, pl, 0, uint64(max)); ok {
+				if v, ok := c.ReadUnsigned(n, pl, 0, uint64(max)); ok {
 					bits = int(v)
 				} else {
 					c.Errorf(n, "Invalid address prefix len %s for address %s - using %d", pl, s, max)
@@ -223,7 +223,7 @@ func parseAddress(c *Ctx, n *Node, static bool) *IPAddress {
 			if w[i] == "forever" {
 				v := uint32(LifetimeForever)
 				a.PreferredLft = &v
-			} else if v, ok := kaUint(c, n, w[i], 0, uintMax32); ok {
+			} else if v, ok := c.ReadUnsigned(n, w[i], 0, uintMax32); ok {
 				u := uint32(v)
 				a.PreferredLft = &u
 			} else {
@@ -268,7 +268,7 @@ func rtnType(s string) (string, bool) {
 	if _, ok := rtntypes[s]; ok {
 		return s, true
 	}
-	v, err := strconv.ParseUint(s, 0, 8)
+	v, err := parseUintC(s, 0, 8)
 	if err != nil {
 		return "", false
 	}
@@ -283,7 +283,7 @@ func rtnType(s string) (string, bool) {
 // kaU32 is keepalived's get_u32/get_u8/...: an unsigned in [0, max] whose
 // failure is reported with msg (a format taking the word).
 func kaU32(c *Ctx, n *Node, s string, max uint64, msg string) (uint32, bool) {
-	v, ok := kaUint(c, n, s, 0, max)
+	v, ok := c.ReadUnsigned(n, s, 0, max)
 	if !ok {
 		c.Errorf(n, msg, s)
 	}
@@ -302,7 +302,7 @@ type routeParser struct {
 
 // word returns word i, or reports keepalived's abort.
 func (p *routeParser) word(i int) (string, bool) {
-	s, ok := kaWord(p.c, p.n, i)
+	s, ok := p.c.Word(p.n, i)
 	if !ok {
 		p.bad = true
 	}
@@ -1047,7 +1047,7 @@ func parseEncapIP(c *Ctx, n *Node, w []string, i int, e *Encap, v6 bool) (int, b
 		k, v := w[i], w[i+1]
 		switch k {
 		case "id":
-			u, ok := kaUintBase(c, n, v, 10, 0, 1<<64-1, 1<<64-1)
+			u, ok := c.ReadUnsigned64(n, v, 0, 1<<64-1)
 			if !ok {
 				c.Errorf(n, msgs["id"], v)
 				return i, false
@@ -1112,7 +1112,7 @@ done:
 func parseMPLS(s string) ([]uint32, bool) {
 	var out []uint32
 	for _, l := range strings.Split(s, "/") {
-		v, err := strconv.ParseUint(l, 0, 32)
+		v, err := parseUintC(l, 0, 32)
 		if err != nil || v >= 1<<20 {
 			return nil, false
 		}
@@ -1155,10 +1155,10 @@ func kaRTTime(c *Ctx, n *Node, s string) (uint32, bool) {
 	}
 	switch unit {
 	case "s", "sec", "secs":
-		v, ok := kaDecimal(c, n, num, 3, 0, 960000)
+		v, ok := c.ReadDecimal(n, num, 3, 0, 960000, false)
 		return uint32(v), ok
 	case "", "ms", "msec", "msecs":
-		v, ok := kaDecimal(c, n, num, 0, 0, 960000)
+		v, ok := c.ReadDecimal(n, num, 0, 0, 960000, false)
 		return uint32(v), ok
 	}
 	c.Report(n, ClassInvalidNumber, fmt.Sprintf("invalid number '%s'", s))
@@ -1202,7 +1202,7 @@ func parseRule(c *Ctx, n *Node, static bool) *Rule {
 	r := &Rule{Pos: n.Pos}
 	fam := 0
 	tableOption, hasPriority, hasProtocol := false, false, false
-	word := func(i int) (string, bool) { return kaWord(c, n, i) }
+	word := func(i int) (string, bool) { return c.Word(n, i) }
 	mixed := func(f int) bool {
 		if fam == 0 {
 			fam = f
@@ -1276,7 +1276,7 @@ func parseRule(c *Ctx, n *Node, static bool) *Rule {
 				return nil
 			}
 			i++
-			v, ok := kaUintBase(c, n, s, 0, 0, uintMax32, uintMax32)
+			v, ok := c.ReadUnsignedBase(n, s, 0, 0, uintMax32)
 			if !ok {
 				// keepalived quotes the keyword, not the value.
 				c.Errorf(n, "Invalid rule preference %s specified", str)
@@ -1332,7 +1332,7 @@ func parseRule(c *Ctx, n *Node, static bool) *Rule {
 				return nil
 			}
 			i++
-			v, ok := kaUint(c, n, s, 0, intMax32)
+			v, ok := c.ReadUnsigned(n, s, 0, intMax32)
 			if !ok {
 				c.Errorf(n, "Invalid suppress_prefixlength %s specified", str)
 				return nil
@@ -1368,7 +1368,7 @@ func parseRule(c *Ctx, n *Node, static bool) *Rule {
 				return nil
 			}
 			i++
-			v, ok := kaUintBase(c, n, s, 10, 0, 1<<64-1, 1<<64-1)
+			v, ok := c.ReadUnsigned64(n, s, 0, 1<<64-1)
 			if !ok {
 				c.Errorf(n, "Invalid tunnel-id %s specified", str)
 				return nil
@@ -1399,7 +1399,7 @@ func parseRule(c *Ctx, n *Node, static bool) *Rule {
 				return nil
 			}
 			i++
-			if v, ok := kaUint(c, n, s, 0, 255); ok {
+			if v, ok := c.ReadUnsigned(n, s, 0, 255); ok {
 				r.Protocol, hasProtocol = uint8(v), true
 			} else {
 				c.Errorf(n, "Invalid protocol %s", s)
@@ -1467,7 +1467,7 @@ func parseRule(c *Ctx, n *Node, static bool) *Rule {
 					return nil
 				}
 				i++
-				v, ok := kaUint(c, n, s, 0, uintMax32)
+				v, ok := c.ReadUnsigned(n, s, 0, uintMax32)
 				if !ok {
 					c.Errorf(n, "Invalid target %s specified", str)
 					return nil
@@ -1568,7 +1568,7 @@ func parseFwmark(s string) (uint32, *uint32, bool) {
 		if x == "" || x[0] == '-' || x[0] == ' ' {
 			return 0, false
 		}
-		v, err := strconv.ParseUint(strings.TrimPrefix(x, "+"), 0, 32)
+		v, err := parseUintC(strings.TrimPrefix(x, "+"), 0, 32)
 		return uint32(v), err == nil
 	}
 	mv, ok := num(m)
@@ -1826,7 +1826,7 @@ func rtNamesFor(c *Ctx) *rtNames {
 				if len(fields) < 2 || strings.HasPrefix(fields[0], "#") {
 					continue
 				}
-				if v, err := strconv.ParseUint(fields[0], 0, 32); err == nil && v <= rtMax[k] {
+				if v, err := parseUintC(fields[0], 0, 32); err == nil && v <= rtMax[k] {
 					t[k][fields[1]] = uint32(v)
 				}
 			}
@@ -1845,7 +1845,7 @@ func lookupRT(c *Ctx, k rtKind, s string) (uint32, bool) {
 	}
 	if s[0] >= '0' && s[0] <= '9' || s[0] == '-' || s[0] == '+' {
 		neg := s[0] == '-'
-		v, err := strconv.ParseUint(strings.TrimLeft(s, "+-"), 0, 64)
+		v, err := parseUintC(strings.TrimLeft(s, "+-"), 0, 64)
 		if err != nil {
 			return 0, false
 		}

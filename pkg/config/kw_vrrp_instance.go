@@ -67,15 +67,15 @@ func vrrpInstanceEnd(c *Ctx, n *Node, v *VRRPInstance) {
 	unicast := len(v.UnicastPeers) > 0 || v.Set["unicast_configured"]
 	if unicast && (v.UseVMAC || v.UseIPVLAN != nil) && len(v.UnicastPeers) > 0 {
 		if v.Interface == "" {
-			c.Errorf(vrrpEndPos(n), "(%s): Cannot use VMAC/ipvlan with unicast and no interface - clearing use_vmac", v.Name)
+			c.Errorf(blockEnd(n), "(%s): Cannot use VMAC/ipvlan with unicast and no interface - clearing use_vmac", v.Name)
 			v.UseVMAC, v.UseIPVLAN, v.VMACName = false, nil, ""
 		} else if !v.VMACXmitBase {
-			c.Errorf(vrrpEndPos(n), "(%s) unicast with use_vmac requires vmac_xmit_base - setting", v.Name)
+			c.Errorf(blockEnd(n), "(%s) unicast with use_vmac requires vmac_xmit_base - setting", v.Name)
 			v.VMACXmitBase = true
 		}
 	}
 	if len(v.UnicastPeers) == 0 && v.UnicastTTL != -1 {
-		c.Errorf(vrrpEndPos(n), "(%s): Cannot use unicast_ttl without unicast peers - resetting", v.Name)
+		c.Errorf(blockEnd(n), "(%s): Cannot use unicast_ttl without unicast peers - resetting", v.Name)
 		v.UnicastTTL = 0
 	}
 	if v.Interface == "" {
@@ -96,14 +96,9 @@ func (v *VRRPInstance) setFamily(f string) bool {
 // keepalived's "(NAME) invalid KEYWORD WORD specified".
 func vrrpInstFlag(f func(*VRRPInstance) *bool) Entry[VRRPInstance] {
 	return Entry[VRRPInstance]{H: func(c *Ctx, n *Node, v *VRRPInstance) {
-		val := true
-		if n.NArgs() >= 1 {
-			b, ok := ParseBool(n.Arg(0))
-			if !ok {
-				c.Errorf(n, "(%s) invalid %s %s specified", v.Name, n.Keyword(), n.Arg(0))
-				return
-			}
-			val = b
+		val, ok := c.OptBool(n, func(w string) string { return fmt.Sprintf("(%s) invalid %s %s specified", v.Name, n.Keyword(), w) })
+		if !ok {
+			return
 		}
 		*f(v) = val
 		v.Set[n.Keyword()] = true
@@ -122,18 +117,19 @@ func vrrpInstNotify(f func(*VRRPInstance) **NotifyScript) Entry[VRRPInstance] {
 	}}
 }
 
-// vrrpInstUint reads an unsigned setting; bad values give msg (with the
-// instance name and the word) and leave the setting alone.
-func vrrpInstUint(min, max int64, msg string, set func(v *VRRPInstance, x int64)) Entry[VRRPInstance] {
+// vrrpInstUint reads an unsigned setting (read_unsigned_strvec); bad values
+// give msg (with the instance name and the word) and leave the setting
+// alone.
+func vrrpInstUint(min, max uint64, msg string, set func(v *VRRPInstance, x int64)) Entry[VRRPInstance] {
 	return Entry[VRRPInstance]{H: func(c *Ctx, n *Node, v *VRRPInstance) {
-		x, ok := c.IntArg(n, 0, min, max)
+		x, ok := c.UintArg(n, 0, min, max)
 		if !ok {
 			if n.NArgs() > 0 {
 				c.Errorf(n, msg, v.Name, n.Arg(0))
 			}
 			return
 		}
-		set(v, x)
+		set(v, int64(x))
 		v.Set[n.Keyword()] = true
 	}}
 }
@@ -143,7 +139,7 @@ func vrrpInstUint(min, max int64, msg string, set func(v *VRRPInstance, x int64)
 func vrrpInstRepeat(set func(v *VRRPInstance, x int)) Entry[VRRPInstance] {
 	return Entry[VRRPInstance]{H: func(c *Ctx, n *Node, v *VRRPInstance) {
 		kw := n.Keyword()
-		x, ok := c.IntArg(n, 0, 0, 4294967295)
+		x, ok := c.UintArg(n, 0, 0, uintMax32)
 		if !ok {
 			if n.NArgs() > 0 {
 				c.Errorf(n, "(%s): %s '%s' invalid - ignoring", v.Name, kw, n.Arg(0))
@@ -246,7 +242,7 @@ var vrrpInstanceTable = NewTable("vrrp_instance", map[string]Entry[VRRPInstance]
 		v.Set["version"] = true
 	}},
 	"priority": {H: func(c *Ctx, n *Node, v *VRRPInstance) {
-		x, ok := c.IntArg(n, 0, 1, 255)
+		x, ok := c.UintArg(n, 0, 1, 255)
 		if !ok {
 			if n.NArgs() == 0 {
 				return
@@ -258,14 +254,14 @@ var vrrpInstanceTable = NewTable("vrrp_instance", map[string]Entry[VRRPInstance]
 		v.Set["priority"] = true
 	}},
 	"advert_int": {H: func(c *Ctx, n *Node, v *VRRPInstance) {
-		x, ok := c.DecimalArg(n, 0, 6, 10000, 255*1000000)
+		x, ok := c.DecimalArg(n, 0, 6, 10000, 255*1000000, true)
 		if !ok {
 			if n.NArgs() > 0 {
 				c.Errorf(n, "(%s) Advert interval (%s) not valid! Must be > 0 - ignoring", v.Name, n.Arg(0))
 			}
 			return
 		}
-		v.AdvertIntUsec = x
+		v.AdvertIntUsec = int64(x)
 		v.Set["advert_int"] = true
 	}},
 	"virtual_ipaddress":          {Block: true, H: vrrpInstVIPs},
@@ -299,7 +295,7 @@ var vrrpInstanceTable = NewTable("vrrp_instance", map[string]Entry[VRRPInstance]
 	"preempt":                 {H: func(c *Ctx, n *Node, v *VRRPInstance) { v.NoPreempt = false }},
 	"nopreempt":               {H: func(c *Ctx, n *Node, v *VRRPInstance) { v.NoPreempt = true }},
 	"preempt_delay": {H: func(c *Ctx, n *Node, v *VRRPInstance) {
-		x, ok := c.DecimalArg(n, 0, 6, 0, vrrpTimerMaxSec*1000000)
+		x, ok := c.DecimalArg(n, 0, 6, 0, vrrpTimerMaxSec*1000000, true)
 		if !ok {
 			if n.NArgs() > 0 {
 				c.Errorf(n, "(%s) Preempt_delay not valid! must be between 0-%d", v.Name, vrrpTimerMaxSec)
@@ -307,7 +303,7 @@ var vrrpInstanceTable = NewTable("vrrp_instance", map[string]Entry[VRRPInstance]
 			}
 			return
 		}
-		v.PreemptDelayUsec = x
+		v.PreemptDelayUsec = int64(x)
 	}},
 	"debug": vrrpInstUint(0, 4, "(%s) Debug value '%s' not valid; must be between 0-4",
 		func(v *VRRPInstance, x int64) { v.Debug = int(x) }),
@@ -334,27 +330,19 @@ var vrrpInstanceTable = NewTable("vrrp_instance", map[string]Entry[VRRPInstance]
 	}},
 	"notify_master_rx_lower_pri": vrrpInstNotify(func(v *VRRPInstance) **NotifyScript { return &v.NotifyMasterRxLowerPri }),
 	"smtp_alert": {H: func(c *Ctx, n *Node, v *VRRPInstance) {
-		val := true
-		if n.NArgs() >= 1 {
-			b, ok := ParseBool(n.Arg(0))
-			if !ok {
-				c.Errorf(n, "Invalid vrrp_instance smtp_alert parameter %s", n.Arg(0))
-				return
-			}
-			val = b
+		val, ok := c.OptBool(n, func(w string) string { return "Invalid vrrp_instance smtp_alert parameter " + w })
+		if !ok {
+			return
 		}
 		v.SMTPAlert = val
 		v.Set["smtp_alert"] = true
 	}},
 	"notify_priority_changes": {H: func(c *Ctx, n *Node, v *VRRPInstance) {
-		val := true
-		if n.NArgs() >= 1 {
-			b, ok := ParseBool(n.Arg(0))
-			if !ok {
-				c.Errorf(n, "(%s) Invalid value '%s' for notify_priority_changes specified", v.Name, n.Arg(0))
-				return
-			}
-			val = b
+		val, ok := c.OptBool(n, func(w string) string {
+			return fmt.Sprintf("(%s) Invalid value '%s' for notify_priority_changes specified", v.Name, w)
+		})
+		if !ok {
+			return
 		}
 		v.NotifyPriorityChanges = val
 		v.Set["notify_priority_changes"] = true
@@ -385,7 +373,7 @@ var vrrpInstanceTable = NewTable("vrrp_instance", map[string]Entry[VRRPInstance]
 	"garp_master_delay": vrrpInstUint(0, 4294, "(%s): garp_master_delay '%s' invalid - ignoring",
 		func(v *VRRPInstance, x int64) { v.GARPMasterDelay = int(x) }),
 	"garp_master_refresh": {H: func(c *Ctx, n *Node, v *VRRPInstance) {
-		x, ok := c.IntArg(n, 0, 0, 4294967295)
+		x, ok := c.UintArg(n, 0, 0, uintMax32)
 		if !ok {
 			if n.NArgs() == 0 {
 				return
@@ -413,7 +401,7 @@ var vrrpInstanceTable = NewTable("vrrp_instance", map[string]Entry[VRRPInstance]
 	}},
 	"kernel_rx_buf_size": {H: func(c *Ctx, n *Node, v *VRRPInstance) {
 		if n.NArgs() == 1 {
-			if x, err := strconv.ParseUint(n.Arg(0), 10, 32); err == nil {
+			if x, ok := c.UintArg(n, 0, 0, uintMax32); ok {
 				v.KernelRxBufSize = int64(x)
 				return
 			}
@@ -564,9 +552,9 @@ func vrrpInstUnicastPeers(c *Ctx, n *Node, v *VRRPInstance) {
 				c.Errorf(ln, "(%s) %s is missing a value", v.Name, args[i])
 				break
 			}
-			ttl, err := strconv.ParseUint(args[i+1], 10, 32)
-			if err != nil || ttl > 255 {
-				// keepalived's reader skips bad numbers silently here.
+			ttl, ok := c.ReadUnsigned(ln, args[i+1], 0, 255)
+			if !ok {
+				// keepalived reports the number and skips the option.
 				continue
 			}
 			if args[i] == "min_ttl" {
@@ -616,12 +604,12 @@ func vrrpInstGARPExtraIf(c *Ctx, n *Node, v *VRRPInstance) {
 			all = true
 			continue
 		}
-		x, ok := c.IntArg(n, i, 0, 86400)
+		x, ok := c.UintArg(n, i, 0, 86400)
 		if !ok {
 			c.Errorf(n, "(%s): %s '%s' invalid - ignoring", v.Name, kw, w)
 			return
 		}
-		delay = x
+		delay = int64(x)
 	}
 	if all {
 		v.GARPExtraIfAll = true

@@ -63,16 +63,10 @@ var vrrpSyncGroupTable = NewTable("vrrp_sync_group", map[string]Entry[SyncGroup]
 	"notify_stop":     vrrpSGNotify(func(g *SyncGroup) **NotifyScript { return &g.NotifyStop }),
 	"notify":          vrrpSGNotify(func(g *SyncGroup) **NotifyScript { return &g.Notify }),
 	"smtp_alert": {H: func(c *Ctx, n *Node, g *SyncGroup) {
-		val := true
-		if n.NArgs() >= 1 {
-			b, ok := ParseBool(n.Arg(0))
-			if !ok {
-				c.Errorf(n, "Invalid vrrp_group smtp_alert parameter %s", n.Arg(0))
-				return
-			}
-			val = b
+		val, ok := c.OptBool(n, func(w string) string { return "Invalid vrrp_group smtp_alert parameter " + w })
+		if ok {
+			g.SMTPAlert = &val
 		}
-		g.SMTPAlert = &val
 	}},
 	// global_tracking is the old name; keepalived counts its warning as a
 	// configuration error.
@@ -83,16 +77,12 @@ var vrrpSyncGroupTable = NewTable("vrrp_sync_group", map[string]Entry[SyncGroup]
 	}},
 	"sync_group_tracking_weight": {H: func(c *Ctx, n *Node, g *SyncGroup) { g.TrackingWeight = true }},
 	"notify_priority_changes": {H: func(c *Ctx, n *Node, g *SyncGroup) {
-		val := true
-		if n.NArgs() >= 1 {
-			b, ok := ParseBool(n.Arg(0))
-			if !ok {
-				c.Errorf(n, "(%s) Invalid value '%s' for sync group notify_priority_changes specified", g.Name, n.Arg(0))
-				return
-			}
-			val = b
+		val, ok := c.OptBool(n, func(w string) string {
+			return fmt.Sprintf("(%s) Invalid value '%s' for sync group notify_priority_changes specified", g.Name, w)
+		})
+		if ok {
+			g.NotifyPriorityChanges = &val
 		}
-		g.NotifyPriorityChanges = &val
 	}},
 })
 
@@ -147,14 +137,14 @@ var vrrpGARPGroupTable = NewTable("garp_group", map[string]Entry[GARPGroup]{
 })
 
 func vrrpGARPInterval(c *Ctx, n *Node, dst *int64, have *bool, what string) {
-	v, ok := c.DecimalArg(n, 0, 6, 0, 2147483647)
+	v, ok := c.DecimalArg(n, 0, 6, 0, 2147483647, true)
 	if !ok {
 		if n.NArgs() > 0 {
 			c.Errorf(n, "garp_group %s_interval '%s' invalid", what, n.Arg(0))
 		}
 		return
 	}
-	*dst, *have = v, true
+	*dst, *have = int64(v), true
 	if v >= 1000000 {
 		c.Infof(n, "The %s_interval is very large - %s seconds", what, n.Arg(0))
 	}
@@ -185,7 +175,7 @@ func vrrpGARPGroupBlock(c *Ctx, n *Node, cfg *Config) {
 	g := &GARPGroup{Pos: n.Pos}
 	Apply(c, n.Block, vrrpGARPGroupTable, g)
 	if !g.HaveGARP && !g.HaveGNA {
-		c.Errorf(vrrpEndPos(n), "garp group %d does not have any delay set - removing", g.aggregation)
+		c.Errorf(blockEnd(n), "garp group %d does not have any delay set - removing", g.aggregation)
 		return
 	}
 	cfg.GARPGroups = append(cfg.GARPGroups, g)
@@ -231,19 +221,19 @@ func vrrpUpDownBlock(c *Ctx, n *Node, cfg *Config) {
 			c.Infof(ln, "Too many parameters for %s up/down delays", name)
 		}
 		d := &InterfaceUpDown{Pos: ln.Pos, Interface: name}
-		v, ok := c.DecimalArg(ln, 0, 6, 0, 255*1000000)
+		v, ok := c.TimerArg(ln, 0, 0, 255*1000000, true)
 		if !ok {
 			c.Infof(ln, "Invalid down delay %s for %s", ln.Arg(0), name)
 			continue
 		}
-		d.DownUsec = v
+		d.DownUsec = int64(v)
 		if ln.NArgs() >= 2 {
-			v, ok := c.DecimalArg(ln, 1, 6, 0, 255*1000000)
+			v, ok := c.TimerArg(ln, 1, 0, 255*1000000, true)
 			if !ok {
 				c.Infof(ln, "Invalid up delay %s for %s", ln.Arg(1), name)
 				continue
 			}
-			d.UpUsec = v
+			d.UpUsec = int64(v)
 		}
 		cfg.InterfaceUpDownDelays = append(cfg.InterfaceUpDownDelays, d)
 	}
@@ -306,7 +296,7 @@ var vrrpBFDTable = NewTable("bfd_instance", map[string]Entry[BFDInstance]{
 	"min_tx":       {H: vrrpBFDInterval(func(b *BFDInstance) *int64 { return &b.MinTxUsec }, 1, "min_tx")},
 	"idle_tx":      {H: vrrpBFDInterval(func(b *BFDInstance) *int64 { return &b.IdleTxUsec }, 1000, "idle_tx")},
 	"multiplier": {H: func(c *Ctx, n *Node, b *BFDInstance) {
-		v, ok := c.IntArg(n, 0, 1, 255)
+		v, ok := c.UintArg(n, 0, 1, 255)
 		if !ok {
 			if n.NArgs() > 0 {
 				c.Errorf(n, "Configuration error: BFD instance %s multiplier value %s not valid (must be in range [%d-%d]), ignoring", b.Name, n.Arg(0), 1, 255)
@@ -364,19 +354,19 @@ func vrrpBFDNeighbor(c *Ctx, n *Node, b *BFDInstance) {
 func vrrpBFDInterval(f func(*BFDInstance) *int64, minMs int64, what string) Handler[BFDInstance] {
 	const maxMs = 4294967
 	return func(c *Ctx, n *Node, b *BFDInstance) {
-		v, ok := c.DecimalArg(n, 0, 3, minMs*1000, maxMs*1000)
+		v, ok := c.DecimalArg(n, 0, 3, uint64(minMs)*1000, maxMs*1000, false)
 		if !ok {
 			if n.NArgs() > 0 {
 				c.Errorf(n, "Configuration error: BFD instance %s %s value %s is not valid (must be in range [%d-%d]), ignoring", b.Name, what, n.Arg(0), minMs, maxMs)
 			}
 			return
 		}
-		*f(b) = v
+		*f(b) = int64(v)
 	}
 }
 
 func vrrpBFDTTL(c *Ctx, n *Node, b *BFDInstance) {
-	v, ok := c.IntArg(n, 0, 1, 255)
+	v, ok := c.UintArg(n, 0, 1, 255)
 	if !ok {
 		if n.NArgs() > 0 {
 			c.Errorf(n, "Configuration error: BFD instance %s ttl/hoplimit value %s not valid (must be in range [1-%d]), ignoring", b.Name, n.Arg(0), 255)
@@ -406,7 +396,7 @@ func vrrpBFDBlock(c *Ctx, n *Node, cfg *Config) {
 			return
 		}
 	}
-	end := vrrpEndPos(n)
+	end := blockEnd(n)
 	if !b.Neighbor.IsValid() {
 		c.Errorf(end, "Configuration error: BFD instance %s has no neighbor address set, disabling instance", b.Name)
 		b.Disabled = true

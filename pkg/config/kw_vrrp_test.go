@@ -259,24 +259,3 @@ vrrp_instance VI_2 {
 		t.Errorf("sync group: %+v", g)
 	}
 }
-
-func TestVRRPScriptWords(t *testing.T) {
-	tests := []struct {
-		in   string
-		want []string
-	}{
-		{"/bin/true", []string{"/bin/true"}},
-		{"/bin/echo a  b", []string{"/bin/echo", "a", "b"}},
-		{"/bin/sh -c 'exit 1'", []string{"/bin/sh", "-c", "exit 1"}},
-		{`/bin/echo a\ b`, []string{"/bin/echo", "a b"}},
-		{"", nil},
-	}
-	for _, tc := range tests {
-		if got := vrrpSplitWords(tc.in); !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("vrrpSplitWords(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-	if got := vrrpCmdStr([]string{"/bin/true", "a b"}); got != "'/bin/true' 'a b'" {
-		t.Errorf("cmdStr = %s", got)
-	}
-}

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"strconv"
 	"strings"
 )
 
@@ -30,26 +29,15 @@ func vrrpBlockName(c *Ctx, n *Node) (string, bool) {
 	return n.Arg(0), true
 }
 
-// vrrpEndPos is where keepalived reports its end-of-block messages: the line of
-// the closing brace (the opening line if the brace is missing).
-func vrrpEndPos(n *Node) *Node {
-	if n.End.Line > 0 {
-		return &Node{Pos: n.End, Raw: "}", Tokens: []Token{{Text: "}"}}}
-	}
-	return n
-}
-
 // ---- vrrp_script ----
 
 var vrrpScriptTable = NewTable("vrrp_script", map[string]Entry[VRRPScript]{
-	"script": {H: func(c *Ctx, n *Node, s *VRRPScript) {
-		if c.NeedArgs(n, 1) {
-			s.Argv = vrrpScriptWords(n)
-		}
-	}},
+	// keepalived does not check for a command here: a script line
+	// without one leaves the script without, and the block's end drops it.
+	"script": {H: func(c *Ctx, n *Node, s *VRRPScript) { s.Argv = c.ScriptParams(n) }},
 	"interval": {H: func(c *Ctx, n *Node, s *VRRPScript) {
 		// keepalived allows 0 (pre-2.0.7 configurations) and bumps it to 1.
-		v, ok := c.IntArg(n, 0, 0, 4294)
+		v, ok := c.UintArg(n, 0, 0, 4294)
 		if !ok {
 			if n.NArgs() > 0 {
 				c.Errorf(n, "(%s): vrrp script interval '%s' must be between 1 and %d - ignoring", s.Name, n.Arg(0), 4294)
@@ -63,7 +51,7 @@ var vrrpScriptTable = NewTable("vrrp_script", map[string]Entry[VRRPScript]{
 		s.IntervalSec = int(v)
 	}},
 	"timeout": {H: func(c *Ctx, n *Node, s *VRRPScript) {
-		v, ok := c.IntArg(n, 0, 0, 4294)
+		v, ok := c.UintArg(n, 0, 0, 4294)
 		if !ok {
 			if n.NArgs() > 0 {
 				c.Errorf(n, "(%s): vrrp script timeout '%s' invalid - ignoring", s.Name, n.Arg(0))
@@ -95,7 +83,7 @@ var vrrpScriptTable = NewTable("vrrp_script", map[string]Entry[VRRPScript]{
 		}
 	}},
 	"rise": {H: func(c *Ctx, n *Node, s *VRRPScript) {
-		v, ok := c.IntArg(n, 0, 1, 2147483647)
+		v, ok := c.UintArg(n, 0, 1, 2147483647)
 		if !ok {
 			if n.NArgs() > 0 {
 				c.Errorf(n, "(%s): vrrp script rise value '%s' invalid, defaulting to 1", s.Name, n.Arg(0))
@@ -105,7 +93,7 @@ var vrrpScriptTable = NewTable("vrrp_script", map[string]Entry[VRRPScript]{
 		s.Rise = int(v)
 	}},
 	"fall": {H: func(c *Ctx, n *Node, s *VRRPScript) {
-		v, ok := c.IntArg(n, 0, 1, 2147483647)
+		v, ok := c.UintArg(n, 0, 1, 2147483647)
 		if !ok {
 			if n.NArgs() > 0 {
 				c.Errorf(n, "(%s): vrrp script fall value '%s' invalid, defaulting to 1", s.Name, n.Arg(0))
@@ -119,8 +107,8 @@ var vrrpScriptTable = NewTable("vrrp_script", map[string]Entry[VRRPScript]{
 			return
 		}
 		s.User, s.Group = n.Arg(0), n.Arg(1)
-		if _, ok := vrrpUserOK(c, s.User, s.Group); !ok {
-			c.Errorf(n, "Unable to set uid/gid for script %s", vrrpCmdStr(s.Argv))
+		if _, ok := scriptUserOK(c, s.User, s.Group); !ok {
+			c.Errorf(n, "Unable to set uid/gid for script %s", cmdStr(s.Argv))
 			s.User, s.Group = "", ""
 			s.userBad = true
 			return
@@ -137,7 +125,7 @@ func vrrpScriptBlock(c *Ctx, n *Node, cfg *Config) {
 	}
 	s := &VRRPScript{Pos: n.Pos, Name: name, IntervalSec: 1, Rise: 1, Fall: 1}
 	Apply(c, n.Block, vrrpScriptTable, s)
-	end := vrrpEndPos(n)
+	end := blockEnd(n)
 	// keepalived's end-of-block handler: a script without a command, or
 	// whose user cannot be resolved, is dropped (and tracking it later
 	// says "not found").
@@ -156,115 +144,19 @@ func vrrpScriptBlock(c *Ctx, n *Node, cfg *Config) {
 	cfg.VRRPScripts = append(cfg.VRRPScripts, s)
 }
 
-// ---- script words and users ----
-
-// vrrpScriptWords returns the argv of a script keyword. keepalived takes the
-// first (usually quoted) word after the keyword and splits it again into
-// words; anything after it is the user and group of notify scripts.
-func vrrpScriptWords(n *Node) []string {
-	if n.NArgs() == 1 {
-		if argv := ScriptArgv(n); len(argv) > 1 || (len(argv) == 1 && !strings.ContainsAny(argv[0], " \t")) {
-			return argv
-		}
-	}
-	return vrrpSplitWords(n.Arg(0))
-}
-
-// vrrpSplitWords splits a command string at unquoted blanks; single or
-// double quotes group words and a backslash escapes the next character,
-// as keepalived's quoted/escaped string reader does.
-func vrrpSplitWords(s string) []string {
-	var out []string
-	var cur strings.Builder
-	in := false
-	var quote byte
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		switch {
-		case ch == '\\' && i+1 < len(s) && quote != '\'':
-			i++
-			cur.WriteByte(s[i])
-			in = true
-		case quote != 0:
-			if ch == quote {
-				quote = 0
-			} else {
-				cur.WriteByte(ch)
-			}
-		case ch == '\'' || ch == '"':
-			quote, in = ch, true
-		case ch == ' ' || ch == '\t':
-			if in {
-				out = append(out, cur.String())
-				cur.Reset()
-				in = false
-			}
-		default:
-			cur.WriteByte(ch)
-			in = true
-		}
-	}
-	if in {
-		out = append(out, cur.String())
-	}
-	return out
-}
-
-// vrrpCmdStr renders argv the way keepalived quotes commands in its messages:
-// each word in single quotes.
-func vrrpCmdStr(argv []string) string {
-	var b strings.Builder
-	for i, a := range argv {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		if i == 0 && (strings.HasPrefix(a, "<") || strings.HasPrefix(a, ">")) {
-			b.WriteString(a)
-			continue
-		}
-		b.WriteString("'" + a + "'")
-	}
-	return b.String()
-}
-
-// vrrpUserOK resolves "user [group]" as keepalived's set_script_uid_gid:
-// both must exist.
-func vrrpUserOK(c *Ctx, user, group string) (uid int, ok bool) {
-	uid, _, ok = c.host().LookupUser(user)
-	if !ok {
-		return 0, false
-	}
-	if group != "" {
-		if _, ok := c.host().LookupGroup(group); !ok {
-			return 0, false
-		}
-	}
-	return uid, true
-}
+// ---- script users ----
 
 const vrrpMsgDefaultUser = "Unable to set default user keepalived_script for script"
 
-// vrrpDefaultScriptUser is the uid scripts run as when no user is given
-// (keepalived's get_default_script_user): global script_user, else
-// keepalived_script if that user exists, else root. With
-// enable_script_security and neither, keepalived reports once that it
-// cannot set the default user and refuses every such script.
+// vrrpDefaultScriptUser is defaultScriptUser for a script read now; when
+// there is none, keepalived reports once that it cannot set the default
+// user and refuses every such script.
 func vrrpDefaultScriptUser(c *Ctx, at *Node) (uid int, ok bool) {
-	g := &c.Cfg.Global
-	if g.ScriptUser != "" {
-		// global_defs reports its own error for a bad script_user.
-		return vrrpUserOK(c, g.ScriptUser, g.ScriptGroup)
+	uid, ok = defaultScriptUser(c)
+	if !ok && c.Cfg.Global.ScriptUser == "" && !vrrpReported(c, vrrpMsgDefaultUser) {
+		c.Errorf(at, "%s", vrrpMsgDefaultUser)
 	}
-	if uid, _, ok := c.host().LookupUser("keepalived_script"); ok {
-		return uid, true
-	}
-	if g.EnableScriptSecurity {
-		if !vrrpReported(c, vrrpMsgDefaultUser) {
-			c.Errorf(at, "%s", vrrpMsgDefaultUser)
-		}
-		return 0, false
-	}
-	return 0, true
+	return uid, ok
 }
 
 // reported tells whether a diagnostic with that exact text was already made
@@ -282,22 +174,13 @@ func vrrpReported(c *Ctx, msg string) bool {
 // notify_script_init. A script whose user cannot be resolved is dropped
 // (keepalived only logs it).
 func vrrpNotifyScript(c *Ctx, n *Node, typ string) *NotifyScript {
-	if !c.NeedArgs(n, 1) {
+	argv, user, group, ok := c.NotifyCommand(n)
+	if !ok {
 		return nil
 	}
-	s := &NotifyScript{Pos: n.Pos}
-	if n.NArgs() >= 2 {
-		s.Argv = vrrpSplitWords(n.Arg(0))
-		s.User, s.Group = n.Arg(1), n.Arg(2)
-	} else {
-		s.Argv = vrrpScriptWords(n)
-	}
-	if len(s.Argv) == 0 {
-		c.Infof(n, "Unable to parse script '%s' - ignoring", n.Arg(0))
-		return nil
-	}
+	s := &NotifyScript{Pos: n.Pos, Argv: argv, User: user, Group: group}
 	if s.User != "" {
-		if _, ok := vrrpUserOK(c, s.User, s.Group); !ok {
+		if _, ok := scriptUserOK(c, s.User, s.Group); !ok {
 			c.Infof(n, "Invalid user/group for %s script %s - ignoring", typ, s.Argv[0])
 			return nil
 		}
@@ -346,12 +229,12 @@ var vrrpTrackFileTable = NewTable("track_file", map[string]Entry[TrackFile]{
 	}},
 	"init_file": {H: func(c *Ctx, n *Node, t *TrackFile) {
 		in := &TrackFileInit{}
-		for _, w := range n.Args() {
-			w = strings.TrimLeft(w, " \t")
+		for _, word := range n.Args() {
+			w := strings.TrimLeft(word, whiteSpace)
 			switch {
 			case w != "" && (w[0] == '-' || (w[0] >= '0' && w[0] <= '9')):
-				v, err := strconv.ParseInt(w, 10, 32)
-				if err != nil {
+				v, ok := c.ReadInt(n, word, intMin32, intMax32)
+				if !ok {
 					c.Errorf(n, "Track file %s init value %s is invalid", t.Name, w)
 					v = 0
 				} else if v < -254 || v > 254 {
@@ -377,14 +260,14 @@ func vrrpTrackFileBlock(c *Ctx, n *Node, cfg *Config) {
 	t := &TrackFile{Pos: n.Pos, Name: name, Weight: 1}
 	Apply(c, n.Block, vrrpTrackFileTable, t)
 	if t.File == "" {
-		c.Errorf(vrrpEndPos(n), "No file set for track_file %s - ignoring", t.Name)
+		c.Errorf(blockEnd(n), "No file set for track_file %s - ignoring", t.Name)
 		return
 	}
 	if t.Init != nil && t.Init.Overwrite {
 		// With overwrite keepalived refuses to replace anything but a
 		// regular file.
 		if fi, err := c.host().Stat(t.File); err == nil && !fi.Mode().IsRegular() {
-			c.Errorf(vrrpEndPos(n), "Cannot initialise track file %s - it is not a regular file", t.Name)
+			c.Errorf(blockEnd(n), "Cannot initialise track file %s - it is not a regular file", t.Name)
 		}
 	}
 	cfg.TrackFiles = append(cfg.TrackFiles, t)
@@ -444,7 +327,7 @@ var vrrpTrackProcessTable = NewTable("vrrp_track_process", map[string]Entry[Trac
 		p.Weight = int(v)
 	}},
 	"quorum": {H: func(c *Ctx, n *Node, p *TrackProcess) {
-		v, ok := c.IntArg(n, 0, 1, 65535)
+		v, ok := c.UintArg(n, 0, 1, 65535)
 		if !ok {
 			if n.NArgs() > 0 {
 				c.Errorf(n, "Quorum (%s) for vrrp_track_process %s must be between [1..65535] inclusive. Ignoring...", n.Arg(0), p.Name)
@@ -458,7 +341,7 @@ var vrrpTrackProcessTable = NewTable("vrrp_track_process", map[string]Entry[Trac
 		p.Quorum = int(v)
 	}},
 	"quorum_max": {H: func(c *Ctx, n *Node, p *TrackProcess) {
-		v, ok := c.IntArg(n, 0, 0, 65535)
+		v, ok := c.UintArg(n, 0, 0, 65535)
 		if !ok {
 			if n.NArgs() > 0 {
 				c.Errorf(n, "quorum_max (%s) for vrrp_track_process %s must be between [0..65535] inclusive. Ignoring...", n.Arg(0), p.Name)
@@ -486,7 +369,7 @@ var vrrpTrackProcessTable = NewTable("vrrp_track_process", map[string]Entry[Trac
 // vrrpProcessDelay reads delay / terminate_delay / fork_delay: seconds with
 // microsecond resolution up to an hour; plain delay sets both.
 func vrrpProcessDelay(c *Ctx, n *Node, p *TrackProcess, kind string) {
-	v, ok := c.DecimalArg(n, 0, 6, 1, 3600*1000000)
+	v, ok := c.DecimalArg(n, 0, 6, 1, 3600*1000000, true)
 	if !ok {
 		if n.NArgs() > 0 {
 			c.Errorf(n, "%sdelay (%s) for vrrp_track_process %s must be between [0.000001..3600] inclusive. Ignoring...", kind, n.Arg(0), p.Name)
@@ -494,10 +377,10 @@ func vrrpProcessDelay(c *Ctx, n *Node, p *TrackProcess, kind string) {
 		return
 	}
 	if kind != "fork_" {
-		p.TerminateDelayUsec = v
+		p.TerminateDelayUsec = int64(v)
 	}
 	if kind != "terminate_" {
-		p.ForkDelayUsec = v
+		p.ForkDelayUsec = int64(v)
 	}
 }
 
@@ -509,7 +392,7 @@ func vrrpTrackProcessBlock(c *Ctx, n *Node, cfg *Config) {
 	p := &TrackProcess{Pos: n.Pos, Name: name, Quorum: 1, QuorumMax: QuorumUnlimited}
 	Apply(c, n.Block, vrrpTrackProcessTable, p)
 	if p.Process == "" {
-		c.Errorf(vrrpEndPos(n), "track process '%s' process name not specified", p.Name)
+		c.Errorf(blockEnd(n), "track process '%s' process name not specified", p.Name)
 		return
 	}
 	cfg.TrackProcesses = append(cfg.TrackProcesses, p)
@@ -517,10 +400,67 @@ func vrrpTrackProcessBlock(c *Ctx, n *Node, cfg *Config) {
 
 // ---- track_* blocks of instances and sync groups ----
 
+// vrrpTrackKind is how a track_script, track_file, track_process or
+// track_bfd block resolves its names, with keepalived's messages for each
+// (they differ in wording and in the weight range).
+type vrrpTrackKind struct {
+	what                 string // "script", "file", ...: the word in the shared messages
+	min, max             int64
+	badWeight, badOption string
+	// stopOnBadOption drops the line after an unknown word after the
+	// weight (the other kinds keep it).
+	stopOnBadOption bool
+	find            func(cfg *Config, name string) (weight int, reverse, ok bool)
+	list            func(tr *Tracking) *[]*Tracked
+}
+
+var vrrpTrackKinds = map[string]vrrpTrackKind{
+	"track_script": {what: "script", min: -254, max: 254,
+		badWeight: "(%s) track script %s: weight must be between [-253..253] inclusive, ignoring...",
+		badOption: "(%s) unknown track_script %s weight option %s - ignoring",
+		find: func(cfg *Config, name string) (int, bool, bool) {
+			return findTracked(cfg.VRRPScripts, name, func(x *VRRPScript) (string, int, bool) { return x.Name, x.Weight, x.WeightReverse })
+		},
+		list: func(tr *Tracking) *[]*Tracked { return &tr.TrackScripts }},
+	"track_file": {what: "file", min: -254, max: 254, stopOnBadOption: true,
+		badWeight: "(%s) weight for track file %s must be in [-254..254] inclusive. Ignoring...",
+		badOption: "(%s) unknown track file %s weight option %s - ignoring",
+		find: func(cfg *Config, name string) (int, bool, bool) {
+			return findTracked(cfg.TrackFiles, name, func(x *TrackFile) (string, int, bool) { return x.Name, x.Weight, x.WeightReverse })
+		},
+		list: func(tr *Tracking) *[]*Tracked { return &tr.TrackFiles }},
+	"track_process": {what: "process", min: -254, max: 254,
+		badWeight: "(%s) weight for track process %s must be in [-254..254] inclusive. Ignoring...",
+		badOption: "(%s) unknown track_process %s weight option %s - ignoring",
+		find: func(cfg *Config, name string) (int, bool, bool) {
+			return findTracked(cfg.TrackProcesses, name, func(x *TrackProcess) (string, int, bool) { return x.Name, x.Weight, x.WeightReverse })
+		},
+		list: func(tr *Tracking) *[]*Tracked { return &tr.TrackProcesses }},
+	"track_bfd": {what: "bfd", min: -253, max: 253, stopOnBadOption: true,
+		badWeight: "(%s) weight for track bfd %s must be in [-253..253] inclusive. Ignoring...",
+		badOption: "(%s) unknown track bfd %s weight option %s - ignoring",
+		find: func(cfg *Config, name string) (int, bool, bool) {
+			return findTracked(cfg.BFDInstances, name, func(x *BFDInstance) (string, int, bool) { return x.Name, x.Weight, x.Reverse })
+		},
+		list: func(tr *Tracking) *[]*Tracked { return &tr.TrackBFDs }},
+}
+
+// findTracked returns the weight settings of the object called name in
+// list; get gives an object's name, weight and reverse setting.
+func findTracked[T any](list []*T, name string, get func(*T) (string, int, bool)) (weight int, reverse, ok bool) {
+	for _, x := range list {
+		if n, w, r := get(x); n == name {
+			return w, r, true
+		}
+	}
+	return 0, false, false
+}
+
 // vrrpTrackedWeight reads the optional "weight N [reverse|noreverse]" words of
 // a tracked object line, starting at argument 0. It returns false when the
 // line must be ignored.
-func vrrpTrackedWeight(c *Ctx, n *Node, owner, what, name string, min, max int64, t *Tracked, invalidMsg, badOptMsg string, stopOnBadOption bool) bool {
+func vrrpTrackedWeight(c *Ctx, n *Node, owner, name string, k vrrpTrackKind, t *Tracked) bool {
+	what := k.what
 	if n.NArgs() == 0 {
 		return true
 	}
@@ -537,7 +477,7 @@ func vrrpTrackedWeight(c *Ctx, n *Node, owner, what, name string, min, max int64
 		c.Errorf(n, "(%s) weight without value specified for track %s %s - ignoring", owner, what, name)
 		return false
 	}
-	if v, ok := c.IntArg(n, 1, min, max); ok {
+	if v, ok := c.IntArg(n, 1, k.min, k.max); ok {
 		t.Weight = int(v)
 		if v == -254 || v == 254 {
 			if what == "script" {
@@ -546,7 +486,7 @@ func vrrpTrackedWeight(c *Ctx, n *Node, owner, what, name string, min, max int64
 			}
 		}
 	} else {
-		c.Errorf(n, invalidMsg, owner, name)
+		c.Errorf(n, k.badWeight, owner, name)
 	}
 	if n.NArgs() >= 3 {
 		switch {
@@ -555,8 +495,8 @@ func vrrpTrackedWeight(c *Ctx, n *Node, owner, what, name string, min, max int64
 		case n.Arg(2) == "noreverse":
 			t.Reverse = false
 		default:
-			c.Errorf(n, badOptMsg, owner, name, n.Arg(2))
-			if stopOnBadOption {
+			c.Errorf(n, k.badOption, owner, name, n.Arg(2))
+			if k.stopOnBadOption {
 				return false
 			}
 		}
@@ -615,98 +555,26 @@ func vrrpParseTracking(c *Ctx, n *Node, owner string, tr *Tracking, missingIfs *
 				}
 			}
 			tr.TrackInterfaces = append(tr.TrackInterfaces, ti)
-		case "track_script":
-			var s *VRRPScript
-			for _, x := range cfg.VRRPScripts {
-				if x.Name == name {
-					s = x
-					break
-				}
-			}
-			if s == nil {
-				c.Errorf(ln, "(%s) track script %s not found, ignoring...", owner, name)
+		default:
+			k, ok := vrrpTrackKinds[n.Keyword()]
+			if !ok {
 				continue
 			}
-			if vrrpHasTracked(tr.TrackScripts, name) {
-				c.Errorf(ln, "(%s) duplicate track_script %s - ignoring", owner, name)
+			weight, reverse, found := k.find(cfg, name)
+			if !found {
+				c.Errorf(ln, "(%s) track %s %s not found, ignoring...", owner, k.what, name)
 				continue
 			}
-			t := &Tracked{Pos: ln.Pos, Name: name, Weight: s.Weight, Reverse: s.WeightReverse}
-			if !vrrpTrackedWeight(c, ln, owner, "script", name, -254, 254, t,
-				"(%s) track script %s: weight must be between [-253..253] inclusive, ignoring...",
-				"(%s) unknown track_script %s weight option %s - ignoring", false) {
+			list := k.list(tr)
+			if vrrpHasTracked(*list, name) {
+				c.Errorf(ln, "(%s) duplicate %s %s - ignoring", owner, n.Keyword(), name)
 				continue
 			}
-			tr.TrackScripts = append(tr.TrackScripts, t)
-		case "track_file":
-			var f *TrackFile
-			for _, x := range cfg.TrackFiles {
-				if x.Name == name {
-					f = x
-					break
-				}
-			}
-			if f == nil {
-				c.Errorf(ln, "(%s) track file %s not found, ignoring...", owner, name)
+			t := &Tracked{Pos: ln.Pos, Name: name, Weight: weight, Reverse: reverse}
+			if !vrrpTrackedWeight(c, ln, owner, name, k, t) {
 				continue
 			}
-			if vrrpHasTracked(tr.TrackFiles, name) {
-				c.Errorf(ln, "(%s) duplicate track_file %s - ignoring", owner, name)
-				continue
-			}
-			t := &Tracked{Pos: ln.Pos, Name: name, Weight: f.Weight, Reverse: f.WeightReverse}
-			if !vrrpTrackedWeight(c, ln, owner, "file", name, -254, 254, t,
-				"(%s) weight for track file %s must be in [-254..254] inclusive. Ignoring...",
-				"(%s) unknown track file %s weight option %s - ignoring", true) {
-				continue
-			}
-			tr.TrackFiles = append(tr.TrackFiles, t)
-		case "track_process":
-			var p *TrackProcess
-			for _, x := range cfg.TrackProcesses {
-				if x.Name == name {
-					p = x
-					break
-				}
-			}
-			if p == nil {
-				c.Errorf(ln, "(%s) track process %s not found, ignoring...", owner, name)
-				continue
-			}
-			if vrrpHasTracked(tr.TrackProcesses, name) {
-				c.Errorf(ln, "(%s) duplicate track_process %s - ignoring", owner, name)
-				continue
-			}
-			t := &Tracked{Pos: ln.Pos, Name: name, Weight: p.Weight, Reverse: p.WeightReverse}
-			if !vrrpTrackedWeight(c, ln, owner, "process", name, -254, 254, t,
-				"(%s) weight for track process %s must be in [-254..254] inclusive. Ignoring...",
-				"(%s) unknown track_process %s weight option %s - ignoring", false) {
-				continue
-			}
-			tr.TrackProcesses = append(tr.TrackProcesses, t)
-		case "track_bfd":
-			var b *BFDInstance
-			for _, x := range cfg.BFDInstances {
-				if x.Name == name {
-					b = x
-					break
-				}
-			}
-			if b == nil {
-				c.Errorf(ln, "(%s) track bfd %s not found, ignoring...", owner, name)
-				continue
-			}
-			if vrrpHasTracked(tr.TrackBFDs, name) {
-				c.Errorf(ln, "(%s) duplicate track_bfd %s - ignoring", owner, name)
-				continue
-			}
-			t := &Tracked{Pos: ln.Pos, Name: name, Weight: b.Weight, Reverse: b.Reverse}
-			if !vrrpTrackedWeight(c, ln, owner, "bfd", name, -253, 253, t,
-				"(%s) weight for track bfd %s must be in [-253..253] inclusive. Ignoring...",
-				"(%s) unknown track bfd %s weight option %s - ignoring", true) {
-				continue
-			}
-			tr.TrackBFDs = append(tr.TrackBFDs, t)
+			*list = append(*list, t)
 		}
 	}
 }

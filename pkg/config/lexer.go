@@ -15,7 +15,7 @@ import (
 //     escapes);
 //   - QuotedEscaped: the shell-like splitter keepalived uses for script
 //     command lines (alloc_strvec_quoted_escaped: " and ' quotes, backslash
-//     escapes), behind ScriptArgv.
+//     escapes), behind ScriptParams and NotifyCommand.
 
 // whiteSpace is keepalived's WHITE_SPACE set.
 const whiteSpace = " \t\f\n\r\v"
@@ -275,59 +275,121 @@ func lexUnescape(s string, i int) (byte, int) {
 	return ch, i + 1
 }
 
-// ScriptArgv splits the command of a script keyword (script, notify_master,
-// misc_path, ...) into the argv keepalived would execute. keepalived parses
-// the whole statement line with QuotedEscaped; its second word is the
-// command line, which it splits again with QuotedEscaped. So
+// Script command lines. Every keyword that names a program (vrrp_script's
+// script, MISC_CHECK's misc_path, the notify_* family, notify_up/down,
+// quorum_up/down, notify_fifo_script, startup_script, shutdown_script)
+// goes through the same two steps in keepalived 2.2.7: the statement line
+// is read again with QuotedEscaped, and its word 1, the command line, is
+// split again with QuotedEscaped into the argv (set_script_params_array).
+// So
 //
 //	notify_master "/etc/keepalived/notify.sh master"   → [/etc/keepalived/notify.sh master]
 //	notify_master /etc/keepalived/notify.sh master     → [/etc/keepalived/notify.sh]
+//	notify_master '/bin/echo a' root                   → [/bin/echo a], user root
 //
-// (in the second form "master" is the user the script runs as; see
-// ScriptCommand). Scripts are never run through a shell. It returns nil
-// when keepalived could not parse the line ("Unable to parse script").
-func ScriptArgv(n *Node) []string {
-	argv, _, _, err := scriptCommand(n)
-	if err != nil {
+// Scripts are never run through a shell. The keywords differ in what
+// follows (the two variants below): the notify family takes the user and
+// group to run as from words 2 and 3 and drops a script it cannot parse;
+// script and misc_path take no user there and, when the statement itself
+// cannot be parsed, keepalived 2.2.7 crashes.
+
+// scriptLine is one script statement read again as keepalived does. words
+// is the statement (nil when lineErr says it could not be parsed); argv is
+// its command line split into words, nil when there is none or when
+// argvErr says it could not be parsed.
+type scriptLine struct {
+	words, argv      []string
+	lineErr, argvErr error
+}
+
+func splitScriptLine(raw string) scriptLine {
+	var l scriptLine
+	if l.words, l.lineErr = QuotedEscaped(raw); l.lineErr != nil || len(l.words) < 2 {
+		return l
+	}
+	if l.argv, l.argvErr = QuotedEscaped(l.words[1]); len(l.argv) == 0 {
+		l.argv = nil
+	}
+	return l
+}
+
+// ScriptArgv returns the argv keepalived would execute for a script
+// statement, or nil when it has none or could not parse it. It reports
+// nothing: tools use it on statements already checked.
+func ScriptArgv(n *Node) []string { return splitScriptLine(n.Raw).argv }
+
+// reportQuote reports a QuotedEscaped error with keepalived's message and
+// class.
+func (c *Ctx) reportQuote(n *Node, err error) {
+	if qe, ok := err.(*QuoteError); ok {
+		c.Report(n, qe.Class, qe.Msg)
+	}
+}
+
+// ScriptParams reads the command of vrrp_script's script and MISC_CHECK's
+// misc_path: argv, nil when the line names none (the block's end then says
+// so). A statement keepalived cannot parse at all makes keepalived 2.2.7
+// crash; we report its message and stop with its exit status for a
+// program error.
+func (c *Ctx) ScriptParams(n *Node) []string {
+	l := splitScriptLine(n.Raw)
+	if l.lineErr != nil {
+		c.reportQuote(n, l.lineErr)
+		c.ReportHint(n, ClassAbort, fmt.Sprintf("%s line could not be parsed - keepalived 2.2.7 stops here", n.Keyword()),
+			"check the quotes and backslashes of the command")
 		return nil
 	}
-	return argv
+	if l.argvErr != nil {
+		c.reportQuote(n, l.argvErr)
+	}
+	return l.argv
 }
 
-// ScriptCommand is ScriptArgv that also returns the optional user and
-// group words after the command and reports keepalived's diagnostic when
-// the quoting is broken.
-func (c *Ctx) ScriptCommand(n *Node) (argv []string, user, group string, ok bool) {
-	argv, user, group, err := scriptCommand(n)
-	if err != nil {
-		if qe, isQE := err.(*QuoteError); isQE {
-			c.Report(n, qe.Class, qe.Msg)
+// NotifyCommand reads a notify-style script statement as keepalived's
+// notify_script_init: the argv and the optional user and group words after
+// the command. ok is false when keepalived drops the script for its
+// syntax (it only logs why; a missing command is its missing-word abort).
+// Whether the user and group exist is the caller's business.
+func (c *Ctx) NotifyCommand(n *Node) (argv []string, user, group string, ok bool) {
+	l := splitScriptLine(n.Raw)
+	switch {
+	case l.lineErr != nil:
+		c.reportQuote(n, l.lineErr)
+		c.Infof(n, "Unable to parse notify script")
+		return nil, "", "", false
+	case len(l.words) < 2:
+		c.Report(n, ClassAbort, missingWordMsg(n, 1))
+		return nil, "", "", false
+	case l.argv == nil:
+		if l.argvErr != nil {
+			c.reportQuote(n, l.argvErr)
 		}
+		c.Infof(n, "Unable to parse script '%s' - ignoring", l.words[1])
 		return nil, "", "", false
 	}
-	return argv, user, group, true
+	if len(l.words) > 2 {
+		user = l.words[2]
+	}
+	if len(l.words) > 3 {
+		group = l.words[3]
+	}
+	return l.argv, user, group, true
 }
 
-func scriptCommand(n *Node) (argv []string, user, group string, err error) {
-	words, err := QuotedEscaped(n.Raw)
-	if err != nil {
-		return nil, "", "", err
+// cmdStr renders argv as keepalived's cmd_str quotes commands in its
+// messages: each word in single quotes, except a first word that is only a
+// redirection ("<file", a bash test for a file's existence).
+func cmdStr(argv []string) string {
+	var b strings.Builder
+	for i, a := range argv {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if i == 0 && (strings.HasPrefix(a, "<") || strings.HasPrefix(a, ">")) {
+			b.WriteString(a)
+			continue
+		}
+		b.WriteString("'" + a + "'")
 	}
-	if len(words) < 2 {
-		return nil, "", "", &QuoteError{Class: ClassInfo, Msg: "Unable to parse notify script"}
-	}
-	argv, err = QuotedEscaped(words[1])
-	if err != nil {
-		return nil, "", "", err
-	}
-	if len(argv) == 0 {
-		return nil, "", "", &QuoteError{Class: ClassInfo, Msg: fmt.Sprintf("Unable to parse script '%s' - ignoring", words[1])}
-	}
-	if len(words) > 2 {
-		user = words[2]
-	}
-	if len(words) > 3 {
-		group = words[3]
-	}
-	return argv, user, group, nil
+	return b.String()
 }

@@ -114,22 +114,40 @@ func TestQuotedEscaped(t *testing.T) {
 }
 
 func TestScriptArgv(t *testing.T) {
+	const missingString = `(f: Line 3) String 'script "a': missing terminating "`
 	tests := []struct {
 		raw         string
 		argv        []string
 		user, group string
-		diag        string
+		// What ScriptParams (script, misc_path) and NotifyCommand (the
+		// notify family) report.
+		params, notify []string
 	}{
-		{`notify_master "/etc/keepalived/notify.sh master"`, []string{"/etc/keepalived/notify.sh", "master"}, "", "", ""},
+		{raw: `notify_master "/etc/keepalived/notify.sh master"`, argv: []string{"/etc/keepalived/notify.sh", "master"}},
 		// Unquoted, the second word is the user to run the script as.
-		{`notify_master /etc/keepalived/notify.sh master`, []string{"/etc/keepalived/notify.sh"}, "master", "", ""},
-		{`notify "/x.sh" nobody nogroup`, []string{"/x.sh"}, "nobody", "nogroup", ""},
-		{`script "'/opt/my dir/chk.sh' --name 'a b' x\\ y"`, []string{"/opt/my dir/chk.sh", "--name", "a b", "x y"}, "", "", ""},
-		{`script "killall -0 haproxy"`, []string{"killall", "-0", "haproxy"}, "", "", ""},
-		{`misc_path "/bin/sh -c \"exit 1\""`, []string{"/bin/sh", "-c", "exit 1"}, "", "", ""},
-		{`script "a 'b"`, nil, "", "", `(f: Line 3) String 'a 'b': missing terminating '`},
-		{`script "a`, nil, "", "", `(f: Line 3) String 'script "a': missing terminating "`},
-		{`script`, nil, "", "", "(f: Line 3) Unable to parse notify script"},
+		{raw: `notify_master /etc/keepalived/notify.sh master`, argv: []string{"/etc/keepalived/notify.sh"}, user: "master"},
+		{raw: `notify "/x.sh" nobody nogroup`, argv: []string{"/x.sh"}, user: "nobody", group: "nogroup"},
+		// Single quotes group too (the keyword parser only knows double
+		// quotes, so its words differ: the user here is root).
+		{raw: `notify_backup '/bin/echo a' root`, argv: []string{"/bin/echo", "a"}, user: "root"},
+		{raw: `script "'/opt/my dir/chk.sh' --name 'a b' x\\ y"`, argv: []string{"/opt/my dir/chk.sh", "--name", "a b", "x y"}},
+		{raw: `script "killall -0 haproxy"`, argv: []string{"killall", "-0", "haproxy"}},
+		{raw: `misc_path "/bin/sh -c \"exit 1\""`, argv: []string{"/bin/sh", "-c", "exit 1"}},
+		{raw: `script "a 'b"`,
+			params: []string{`(f: Line 3) String 'a 'b': missing terminating '`},
+			notify: []string{`(f: Line 3) String 'a 'b': missing terminating '`, `(f: Line 3) Unable to parse script 'a 'b' - ignoring`}},
+		{raw: `script "a`,
+			params: []string{missingString, "(f: Line 3) script line could not be parsed - keepalived 2.2.7 stops here - check the quotes and backslashes of the command"},
+			notify: []string{missingString, "(f: Line 3) Unable to parse notify script"}},
+		{raw: `script ""`, notify: []string{"(f: Line 3) Unable to parse script '' - ignoring"}},
+		{raw: `script`, notify: []string{"(f: Line 3) *** Configuration line starting `script` is missing a parameter after keyword `script` at word position 2"}},
+	}
+	diags := func(c *Ctx) []string {
+		var out []string
+		for _, d := range c.Diags {
+			out = append(out, d.String())
+		}
+		return out
 	}
 	for _, tt := range tests {
 		n := &Node{Pos: Pos{File: "f", Line: 3}, Raw: tt.raw, Tokens: Tokenize(tt.raw)}
@@ -137,16 +155,22 @@ func TestScriptArgv(t *testing.T) {
 			t.Errorf("ScriptArgv(%q) = %q, want %q", tt.raw, got, tt.argv)
 		}
 		c := &Ctx{}
-		argv, user, group, ok := c.ScriptCommand(n)
+		if argv := c.ScriptParams(n); !reflect.DeepEqual(argv, tt.argv) || !reflect.DeepEqual(diags(c), tt.params) {
+			t.Errorf("ScriptParams(%q) = %q %q, want %q %q", tt.raw, argv, diags(c), tt.argv, tt.params)
+		}
+		c = &Ctx{}
+		argv, user, group, ok := c.NotifyCommand(n)
 		if !reflect.DeepEqual(argv, tt.argv) || user != tt.user || group != tt.group || ok != (tt.argv != nil) {
-			t.Errorf("ScriptCommand(%q) = %q %q %q %v", tt.raw, argv, user, group, ok)
+			t.Errorf("NotifyCommand(%q) = %q %q %q %v", tt.raw, argv, user, group, ok)
 		}
-		diag := ""
-		if len(c.Diags) > 0 {
-			diag = c.Diags[0].String()
+		if !reflect.DeepEqual(diags(c), tt.notify) {
+			t.Errorf("NotifyCommand(%q) diagnostics %q, want %q", tt.raw, diags(c), tt.notify)
 		}
-		if diag != tt.diag {
-			t.Errorf("ScriptCommand(%q) diagnostic %q, want %q", tt.raw, diag, tt.diag)
-		}
+	}
+	if got := cmdStr([]string{"/bin/true", "a b"}); got != "'/bin/true' 'a b'" {
+		t.Errorf("cmdStr = %s", got)
+	}
+	if got := cmdStr([]string{"</etc/passwd"}); got != "</etc/passwd" {
+		t.Errorf("cmdStr = %s", got)
 	}
 }

@@ -84,6 +84,19 @@ func (n *Node) Words() []string {
 	return out
 }
 
+// blockEnd stands for the '}' closing n's block, where keepalived reports
+// what it checks when a block ends; n itself when the file ended first.
+func blockEnd(n *Node) *Node {
+	if n.End.Line == 0 {
+		return n
+	}
+	return &Node{Pos: n.End, Raw: "}", Tokens: closeTokens}
+}
+
+// closeTokens are the words of a '}' line, shared read-only by the nodes
+// blockEnd makes (one per block end checked: thousands in a large file).
+var closeTokens = []Token{{Text: "}"}}
+
 // Text returns the node's words joined by single spaces.
 func (n *Node) Text() string { return strings.Join(n.Words(), " ") }
 
@@ -108,13 +121,35 @@ func (n *Node) Text() string { return strings.Join(n.Words(), " ") }
 // the keyword tables' business (see Apply): here every statement followed
 // by '{' gets one.
 func BuildTree(c *Ctx, lines []Line) []*Node {
+	// The statements of the blocks still open sit in one stack, pending,
+	// each block's after its parent's; a closing '}' moves the innermost
+	// block's statements into a slice cut from a shared slab. A large file
+	// has a block per few lines, and a slice grown per block was the
+	// tree's largest source of allocations.
 	type frame struct {
 		owner *Node
-		nodes []*Node
+		start int // where the block's statements begin in pending
 	}
 	stack := []frame{{}}
-	var last *Node  // the statement just before, which may take a '{'
-	var slab []Node // nodes are allocated in chunks
+	var pending []*Node
+	var last *Node     // the statement just before, which may take a '{'
+	var slab []Node    // nodes are allocated in chunks
+	var blocks []*Node // closed blocks' statement lists, in chunks
+	closeBlock := func(f frame) {
+		kids := pending[f.start:]
+		pending = pending[:f.start]
+		if len(kids) == 0 {
+			return
+		}
+		if len(blocks)+len(kids) > cap(blocks) {
+			blocks = make([]*Node, 0, max(len(kids), min(len(lines), 4096)))
+		}
+		k := len(blocks)
+		blocks = append(blocks, kids...)
+		// A full slice expression, so that appending to one block's list
+		// can never write into the next one's.
+		f.owner.Block = blocks[k:len(blocks):len(blocks)]
+	}
 	brace := func(ln Line, b string) {
 		switch b {
 		case "{":
@@ -123,7 +158,7 @@ func BuildTree(c *Ctx, lines []Line) []*Node {
 			} else {
 				last.HasBlock = true
 				last.Open = ln.Pos
-				stack = append(stack, frame{owner: last})
+				stack = append(stack, frame{owner: last, start: len(pending)})
 			}
 		case "}":
 			if len(stack) == 1 {
@@ -132,7 +167,7 @@ func BuildTree(c *Ctx, lines []Line) []*Node {
 			}
 			f := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			f.owner.Block = f.nodes
+			closeBlock(f)
 			f.owner.End = ln.Pos
 		}
 		last = nil
@@ -164,8 +199,7 @@ func BuildTree(c *Ctx, lines []Line) []*Node {
 			}
 			slab = append(slab, Node{Pos: ln.Pos, Raw: ln.Raw, Tokens: toks[:j:j]})
 			n := &slab[len(slab)-1]
-			top := &stack[len(stack)-1]
-			top.nodes = append(top.nodes, n)
+			pending = append(pending, n)
 			last = n
 			toks = toks[j:]
 		}
@@ -173,9 +207,9 @@ func BuildTree(c *Ctx, lines []Line) []*Node {
 	for len(stack) > 1 {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		f.owner.Block = f.nodes
+		closeBlock(f)
 	}
-	return stack[0].nodes
+	return pending[:len(pending):len(pending)]
 }
 
 func isBrace(t Token, b string) bool { return !t.Quoted && t.Text == b }

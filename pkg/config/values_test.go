@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -101,10 +102,11 @@ func TestUintArg(t *testing.T) {
 }
 
 func TestDecimalArg(t *testing.T) {
-	// keepalived 2.2.7 -t on vrrp_garp_interval (range 0.000001-4294.967295).
+	// keepalived 2.2.7 -t on vrrp_garp_interval (range 0.000001-4294.967295),
+	// read without ignore_error ("1.2.3" is accepted as 12 with it).
 	tests := []struct {
 		arg  string
-		v    int64
+		v    uint64
 		ok   bool
 		diag string
 	}{
@@ -123,7 +125,7 @@ func TestDecimalArg(t *testing.T) {
 	}
 	for _, tt := range tests {
 		c := &Ctx{}
-		v, ok := c.DecimalArg(valueNode("vrrp_garp_interval", tt.arg), 0, 6, 1, 4294967295)
+		v, ok := c.DecimalArg(valueNode("vrrp_garp_interval", tt.arg), 0, 6, 1, 4294967295, false)
 		if v != tt.v || ok != tt.ok || diagText(c) != tt.diag {
 			t.Errorf("DecimalArg(%q) = %d %v %q", tt.arg, v, ok, diagText(c))
 		}
@@ -143,18 +145,90 @@ func TestParseBool(t *testing.T) {
 	}
 }
 
-func TestParseDecimal(t *testing.T) {
-	for _, tt := range []struct {
-		s  string
-		v  int64
-		ok bool
-	}{{"1.5", 1500, true}, {"0.001", 1, true}, {"1.0001", 0, false}, {"", 0, false}, {".", 0, false}, {"a", 0, false}} {
-		v, ok := ParseDecimal(tt.s, 3)
-		if v != tt.v || ok != tt.ok {
-			t.Errorf("ParseDecimal(%q) = %d %v", tt.s, v, ok)
+func TestFormatDecimal(t *testing.T) {
+	for _, tc := range []struct {
+		v      uint64
+		digits int
+		want   string
+	}{
+		{4294967295, 6, "4294.967295"},
+		{1, 6, "0.000001"},
+		{960000, 3, "960.000"},
+		// C's "%lu.%*.*lu" prints nothing for a zero with precision 0.
+		{960000, 0, "960000."},
+	} {
+		if s := formatDecimal(tc.v, tc.digits); s != tc.want {
+			t.Errorf("formatDecimal(%d, %d) = %q, want %q", tc.v, tc.digits, s, tc.want)
 		}
 	}
-	if s := FormatDecimal(4294967295, 6); s != "4294.967295" {
-		t.Errorf("FormatDecimal = %q", s)
+}
+
+// TestReaders pins the readers' edge cases, each as keepalived 2.2.7's C
+// reader treats it (strtol/strtoul semantics).
+func TestReaders(t *testing.T) {
+	n := &Node{Tokens: []Token{{Text: "kw"}}}
+	tests := []struct {
+		name string
+		f    func(c *Ctx) (any, bool)
+		want any
+		ok   bool
+		msgs string
+	}{
+		{"uint plus", func(c *Ctx) (any, bool) { return c.ReadUnsigned(n, "+7", 0, 10) }, uint64(7), true, ""},
+		{"uint plus only", func(c *Ctx) (any, bool) { return c.ReadUnsigned(n, "+", 0, 10) }, uint64(0), false, "invalid number '+'"},
+		{"uint blank", func(c *Ctx) (any, bool) { return c.ReadUnsigned(n, " ", 0, 10) }, uint64(0), true, ""},
+		{"uint neg", func(c *Ctx) (any, bool) { return c.ReadUnsigned(n, "-0", 0, 10) }, uint64(0), false, "negative number '-0'"},
+		{"uint neg blank", func(c *Ctx) (any, bool) { return c.ReadUnsigned(n, " -1", 0, 10) }, uint64(0), false, "negative number ' -1'"},
+		{"uint hex", func(c *Ctx) (any, bool) { return c.ReadUnsigned(n, "0x1", 0, 10) }, uint64(0), false, "invalid number '0x1'"},
+		{"uint big", func(c *Ctx) (any, bool) { return c.ReadUnsigned(n, "4294967296", 0, 10) }, uint64(0), false, "number '4294967296' outside unsigned integer range"},
+		{"uint huge", func(c *Ctx) (any, bool) { return c.ReadUnsigned(n, "99999999999999999999999", 0, 10) }, uint64(0), false, "number '99999999999999999999999' outside unsigned integer range"},
+		{"uint range", func(c *Ctx) (any, bool) { return c.ReadUnsigned(n, "11", 0, 10) }, uint64(0), false, "number '11' outside range [0, 10]"},
+		{"base0 hex", func(c *Ctx) (any, bool) { return c.ReadUnsignedBase(n, "0x10", 0, 0, 100) }, uint64(16), true, ""},
+		{"base0 octal", func(c *Ctx) (any, bool) { return c.ReadUnsignedBase(n, "010", 0, 0, 100) }, uint64(8), true, ""},
+		{"base0 bare 0x", func(c *Ctx) (any, bool) { return c.ReadUnsignedBase(n, "0x", 0, 0, 100) }, uint64(0), false, "invalid number '0x'"},
+		{"base0 underscore", func(c *Ctx) (any, bool) { return c.ReadUnsignedBase(n, "1_0", 0, 0, 100) }, uint64(0), false, "invalid number '1_0'"},
+		{"u64 big", func(c *Ctx) (any, bool) { return c.ReadUnsigned64(n, "18446744073709551615", 0, 1<<64-1) }, uint64(1<<64 - 1), true, ""},
+		{"u64 over", func(c *Ctx) (any, bool) { return c.ReadUnsigned64(n, "18446744073709551616", 0, 1<<64-1) }, uint64(0), false, "number '18446744073709551616' outside unsigned 64 bit range"},
+		{"int", func(c *Ctx) (any, bool) { return c.ReadInt(n, "-20", -20, 19) }, int64(-20), true, ""},
+		{"int sign sign", func(c *Ctx) (any, bool) { return c.ReadInt(n, "+-2", -20, 19) }, int64(0), false, "invalid number '+-2'"},
+		{"int big", func(c *Ctx) (any, bool) { return c.ReadInt(n, "2147483648", -20, 19) }, int64(0), false, "number '2147483648' outside integer range"},
+		{"dec", func(c *Ctx) (any, bool) { return c.ReadDecimal(n, "1.25", 6, 0, 1e9, true) }, uint64(1250000), true, ""},
+		{"dec round", func(c *Ctx) (any, bool) { return c.ReadDecimal(n, "0.0000015", 6, 1, 1e9, true) }, uint64(2), true, "number '0.0000015' has too many decimal places"},
+		// The padded text "2x000000" reads as 2, which is in range.
+		{"dec junk", func(c *Ctx) (any, bool) { return c.ReadDecimal(n, "2x", 6, 1, 10, true) }, uint64(2), true, "invalid number '2x'"},
+		{"dec junk strict", func(c *Ctx) (any, bool) { return c.ReadDecimal(n, "2x", 6, 1, 10, false) }, uint64(0), false, "invalid number '2x'"},
+		{"dec junk fraction", func(c *Ctx) (any, bool) { return c.ReadDecimal(n, "1.5x", 6, 1, 100, true) }, uint64(15), true, "invalid number '1.5x'"},
+		{"dec junk out of range", func(c *Ctx) (any, bool) { return c.ReadDecimal(n, "0.5x", 6, 1000, 1e9, true) }, uint64(0), false, "invalid number '0.5x'"},
+		{"dec junk zero", func(c *Ctx) (any, bool) { return c.ReadDecimal(n, "0x", 6, 1, 10, true) }, uint64(0), false, "invalid number '0x'"},
+		{"dec none", func(c *Ctx) (any, bool) { return c.ReadDecimal(n, "x", 6, 1, 10, true) }, uint64(0), false, "invalid number 'x'"},
+		{"timer no max", func(c *Ctx) (any, bool) {
+			return c.TimerArg(&Node{Tokens: []Token{{Text: "delay_loop"}, {Text: "0"}}}, 0, 1, 0, true)
+		}, uint64(0), false, "number '0' outside range [0.000001, 18446744073709.551614]"},
+	}
+	for _, tc := range tests {
+		c := &Ctx{}
+		v, ok := tc.f(c)
+		var msgs []string
+		for _, d := range c.Diags {
+			msgs = append(msgs, d.Msg)
+		}
+		if ok != tc.ok || (ok && v != tc.want) || strings.Join(msgs, "|") != tc.msgs {
+			t.Errorf("%s: got %v %v %q, want %v %v %q", tc.name, v, ok, msgs, tc.want, tc.ok, tc.msgs)
+		}
+	}
+}
+
+// TestPlainDecimal checks the allocation-free path against keepalived's
+// method (remove the '.', pad with zeros, read the digits).
+func TestPlainDecimal(t *testing.T) {
+	for _, s := range []string{"", ".", "0", "1", "1.5", ".5", "5.", "4294.967295", "0.000001", "1.1234567", "1.2.3", "1e3", "+1", " 1", "18446744073709.551615", "18446744073709.551616", "99999999999999999999"} {
+		v, ok := plainDecimal(s, 6)
+		intPart, frac, _ := strings.Cut(s, ".")
+		padded := intPart + frac + strings.Repeat("0", max(0, 6-len(frac)))
+		want, rest, over := cStrtoul(padded, 10)
+		clean := rest == "" && !over && len(frac) <= 6 && !strings.ContainsAny(s, "+ ") && strings.Count(s, ".") <= 1
+		if ok != clean || ok && v != want {
+			t.Errorf("plainDecimal(%q) = %d %v; keepalived reads %d (clean %v)", s, v, ok, want, clean)
+		}
 	}
 }
