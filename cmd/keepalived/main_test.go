@@ -379,11 +379,36 @@ func TestDump(t *testing.T) {
 	}
 }
 
-func TestDaemonNotImplemented(t *testing.T) {
-	for _, args := range [][]string{nil, {"--dont-fork"}, {"-n", "-D", "-S", "1"}} {
+// TestDaemonRefusesConfiguration starts the daemon the way an operator
+// would, on configurations it must refuse before touching the host: it
+// stops with keepalived's exit status (2 for a configuration its VRRP
+// process refuses, 6 for a file missing under -e) and leaves no pid file.
+// The namespace tests in test/vrrp run it for real.
+func TestDaemonRefusesConfiguration(t *testing.T) {
+	dir := t.TempDir()
+	noVRID := filepath.Join(dir, "novrid.conf")
+	conf := "vrrp_instance VI_1 {\n    state MASTER\n    interface lo\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n"
+	if err := os.WriteFile(noVRID, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pid, vpid := filepath.Join(dir, "k.pid"), filepath.Join(dir, "v.pid")
+	for _, c := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"-f", noVRID}, 2},
+		{[]string{"-e", "-f", filepath.Join(dir, "missing.conf")}, 6},
+	} {
+		args := append([]string{"-n", "-l", "-G", "-p", pid, "-r", vpid}, c.args...)
 		r := ours(t, args...)
-		if r.code != cli.ExitNotImplemented || r.stderr != cli.NotImplementedMsg+"\n" {
-			t.Errorf("%q: %+v", args, r)
+		if r.code != c.code || !strings.Contains(r.stderr, "Starting Keepalived v2.2.7") ||
+			!strings.Contains(r.stderr, "Stopped Keepalived v2.2.7") {
+			t.Errorf("%q: exit %d, want %d\n%s", args, r.code, c.code, r.stderr)
+		}
+		for _, p := range []string{pid, vpid} {
+			if _, err := os.Stat(p); err == nil {
+				t.Errorf("%q: pid file %s left", args, p)
+			}
 		}
 	}
 }

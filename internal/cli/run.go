@@ -18,8 +18,9 @@ const (
 	// missing parameter, an unknown --signum name or a config-test log
 	// file it cannot open.
 	ExitBadOption = 1
-	// ExitNotImplemented is returned when asked to start the daemon (or
-	// genhash), which this version does not have yet. It is keepalived's
+	// ExitNotImplemented is returned when asked to start the daemon
+	// without one (Env.Daemon nil), or genhash, which this version does
+	// not have yet. It is keepalived's
 	// KEEPALIVED_EXIT_PROGRAM_ERROR (2, "cannot initialise subsystems"):
 	// what systemd should see when the service cannot run, distinct from
 	// 1 (a bad command line) and from the -t verdicts 4-6.
@@ -27,7 +28,7 @@ const (
 )
 
 // NotImplementedMsg is printed when the command line would start the
-// daemon.
+// daemon and Env has none.
 const NotImplementedMsg = "gokeepalived: the daemon is not implemented yet; only -t, -d, -v, --signum work in this version"
 
 // GenhashNotImplementedMsg is printed for -T / --genhash.
@@ -41,6 +42,10 @@ type Env struct {
 	// VersionInfo describes the system for -v; nil means
 	// SystemVersionInfo.
 	VersionInfo func() VersionInfo
+	// Daemon runs the daemon and returns its exit status
+	// (internal/daemon.Run; cli cannot import it, the daemon imports
+	// cli). nil: the daemon is not available, and Main says so.
+	Daemon func(Options) int
 }
 
 // Main runs the command line args (args[0] is the program name) and
@@ -102,6 +107,9 @@ func Main(args []string, env Env) int {
 		if o.ConfigTest || code == ExitBadOption {
 			return code
 		}
+	}
+	if env.Daemon != nil {
+		return env.Daemon(o)
 	}
 	fmt.Fprintln(env.Stderr, NotImplementedMsg)
 	return ExitNotImplemented

@@ -1,0 +1,231 @@
+package daemon
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/gokeepalived/gokeepalived/internal/announce"
+	"github.com/gokeepalived/gokeepalived/internal/logging"
+	"github.com/gokeepalived/gokeepalived/internal/netif"
+	"github.com/gokeepalived/gokeepalived/internal/vrrp"
+)
+
+// The engine is the event loop's body: it feeds events to the state
+// machines and carries out the actions they return, in order. It makes no
+// decision of its own (those are internal/vrrp's) and owns no goroutine:
+// the loop (loop.go) calls it with the current time, tests call it with a
+// fake one. Everything it touches goes through the small interfaces
+// below, so that it runs against fakes without root.
+
+// advertiser sends one instance's adverts (*transport.Registration).
+type advertiser interface {
+	Send(prio uint8) error
+	SetMaster(netip.Addr)
+}
+
+// hostApplier changes addresses, routes and rules (*netif.Host).
+type hostApplier interface {
+	Apply(ops []netif.Op) error
+}
+
+// announcer sends gratuitous ARPs / NAs (*announce.Announcer).
+type announcer interface {
+	Burst(targets []announce.Target, repeat int)
+	Flush(instance string)
+}
+
+type instance struct {
+	idx  int
+	spec spec
+	m    *vrrp.Machine
+	adv  advertiser
+	// following: the transport was told the source of the master this
+	// backup follows (SetMaster), to be cleared when it leaves BACKUP.
+	following bool
+}
+
+// linkTracker is one instance's interest in an interface's state: a
+// tracked interface, with its weight (0: down means FAULT).
+type linkTracker struct {
+	inst   *instance
+	weight int
+}
+
+type engine struct {
+	log    logging.Logger
+	host   hostApplier
+	garp   announcer
+	insts  []*instance
+	byName map[string]*instance
+	links  map[string][]linkTracker
+	timers *timerQueue
+	// keepVIPs is -V: a stopping daemon leaves its VIPs, routes and
+	// rules in place.
+	keepVIPs bool
+	stopping bool
+	due      []timerEntry
+}
+
+func newEngine(log logging.Logger, host hostApplier, garp announcer) *engine {
+	return &engine{log: log, host: host, garp: garp, byName: map[string]*instance{},
+		links: map[string][]linkTracker{}, timers: newTimerQueue()}
+}
+
+// add registers an instance whose machine and advertiser are built.
+func (e *engine) add(s spec, m *vrrp.Machine, adv advertiser) *instance {
+	in := &instance{idx: len(e.insts), spec: s, m: m, adv: adv}
+	e.insts = append(e.insts, in)
+	e.byName[s.name] = in
+	for _, t := range m.Params().Trackers {
+		if t.Kind == vrrp.KindInterface {
+			e.links[t.Name] = append(e.links[t.Name], linkTracker{inst: in, weight: t.Weight})
+		}
+	}
+	return in
+}
+
+// trackedLinks lists the interfaces some instance tracks.
+func (e *engine) trackedLinks() []string {
+	out := make([]string, 0, len(e.links))
+	for name := range e.links {
+		out = append(out, name)
+	}
+	return out
+}
+
+// linkState reports an interface's state (before start: its initial
+// state; afterwards: a change seen by the link watch).
+func (e *engine) linkState(name string, up bool, now time.Time) {
+	for _, lt := range e.links[name] {
+		e.step(lt.inst, vrrp.Track{Name: name, Kind: vrrp.KindInterface, Weight: lt.weight, Up: up}, now)
+	}
+}
+
+// start starts every instance (a sync group starts with its first
+// member).
+func (e *engine) start(now time.Time) {
+	for _, in := range e.insts {
+		e.step(in, vrrp.Start{}, now)
+	}
+}
+
+// advert hands an instance an advert that passed the transport's checks.
+func (e *engine) advert(idx int, ad *vrrp.Advert, now time.Time) {
+	if idx < 0 || idx >= len(e.insts) || e.stopping {
+		return
+	}
+	in := e.insts[idx]
+	e.step(in, ad, now)
+	// With skip_check_adv_addr the transport skips the address checks
+	// for the master a backup follows: tell it whom that is.
+	if in.m.State() == vrrp.Backup {
+		in.adv.SetMaster(ad.Src)
+		in.following = true
+	}
+}
+
+// next is when fire must be called.
+func (e *engine) next() (time.Time, bool) { return e.timers.next() }
+
+// fire runs the timers due at now.
+func (e *engine) fire(now time.Time) {
+	e.due = e.timers.due(now, e.due[:0])
+	for _, t := range e.due {
+		e.step(e.insts[t.key.inst], vrrp.TimerFired{Timer: t.key.timer}, now)
+	}
+}
+
+// stop shuts every instance down: masters send priority 0 and give up
+// their addresses (unless keepVIPs).
+func (e *engine) stop(now time.Time) {
+	e.stopping = true
+	for _, in := range e.insts {
+		e.step(in, vrrp.Stop{}, now)
+	}
+}
+
+func (e *engine) step(in *instance, ev vrrp.Event, now time.Time) {
+	e.perform(in.m.Step(ev, now))
+	e.unfollow(in)
+	if g := in.m.Group(); g != nil {
+		for _, m := range g.Members() {
+			if o := e.byName[m.Name()]; o != nil && o != in {
+				e.unfollow(o)
+			}
+		}
+	}
+}
+
+// unfollow clears the followed master of an instance out of BACKUP.
+func (e *engine) unfollow(in *instance) {
+	if in.following && in.m.State() != vrrp.Backup {
+		in.adv.SetMaster(netip.Addr{})
+		in.following = false
+	}
+}
+
+// perform carries out a Step's actions in order. A sync group's Step
+// returns actions for several members: each names its instance.
+func (e *engine) perform(acts []vrrp.Action) {
+	for i := range acts {
+		a := &acts[i]
+		in := e.byName[a.Instance] // nil for a sync group's own lines
+		switch a.Kind {
+		case vrrp.ActLog:
+			e.log.Log(logging.Line{Text: a.Text, Detail: a.Detail})
+		case vrrp.ActArmTimer:
+			if in != nil {
+				e.timers.arm(timerKey{in.idx, a.Timer}, a.At)
+			}
+		case vrrp.ActCancelTimer:
+			if in != nil {
+				e.timers.cancel(timerKey{in.idx, a.Timer})
+			}
+		case vrrp.ActSendAdvert:
+			if in != nil {
+				// The transport logs send errors with keepalived's words.
+				_ = in.adv.Send(uint8(a.Priority))
+			}
+		case vrrp.ActAddVIPs:
+			e.apply(in, "set VIPs", netif.PlanAdd(in.spec.addrs))
+		case vrrp.ActDelVIPs:
+			if !e.keep() {
+				e.apply(in, "remove VIPs", netif.PlanRemove(in.spec.addrs))
+			}
+		case vrrp.ActAddRoutes:
+			e.apply(in, "set virtual routes", netif.PlanAdd(in.spec.routes))
+		case vrrp.ActDelRoutes:
+			if !e.keep() {
+				e.apply(in, "remove virtual routes", netif.PlanRemove(in.spec.routes))
+			}
+		case vrrp.ActAddRules:
+			e.apply(in, "set virtual rules", netif.PlanAdd(in.spec.rules))
+		case vrrp.ActDelRules:
+			if !e.keep() {
+				e.apply(in, "remove virtual rules", netif.PlanRemove(in.spec.rules))
+			}
+		case vrrp.ActSendGARP:
+			if in != nil && len(in.spec.targets) > 0 {
+				e.garp.Burst(in.spec.targets, a.Repeat)
+			}
+		case vrrp.ActFlushGARP:
+			if in != nil {
+				e.garp.Flush(in.spec.name)
+			}
+		case vrrp.ActNotify, vrrp.ActNotifyEvent, vrrp.ActGroupNotify:
+			// Notify scripts, notify_fifo and SNMP traps are a later
+			// issue; the state change itself is logged by the machine.
+		}
+	}
+}
+
+func (e *engine) keep() bool { return e.stopping && e.keepVIPs }
+
+func (e *engine) apply(in *instance, what string, ops []netif.Op) {
+	if in == nil || len(ops) == 0 {
+		return
+	}
+	if err := e.host.Apply(ops); err != nil {
+		logging.Errorf(e.log, "(%s) cannot %s: %v", in.spec.name, what, err)
+	}
+}

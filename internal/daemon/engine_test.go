@@ -1,0 +1,267 @@
+package daemon
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gokeepalived/gokeepalived/internal/announce"
+	"github.com/gokeepalived/gokeepalived/internal/logging"
+	"github.com/gokeepalived/gokeepalived/internal/netif"
+	"github.com/gokeepalived/gokeepalived/internal/vrrp"
+	"github.com/gokeepalived/gokeepalived/pkg/config"
+)
+
+// The engine runs here against fakes in virtual time: two "routers" on a
+// simulated segment whose adverts reach the other side after latency.
+
+const seedConf = `
+global_defs {
+   router_id LVS_DEVEL
+   vrrp_skip_check_adv_addr
+   vrrp_garp_interval 0
+   vrrp_gna_interval 0
+}
+vrrp_instance VI_1 {
+    state %s
+    interface eth0
+    virtual_router_id 51
+    priority %d
+    advert_int 1
+    authentication {
+        auth_type PASS
+        auth_pass 1111
+    }
+    virtual_ipaddress {
+        192.168.0.248/24 dev eth0 label eth0:0
+    }
+}
+`
+
+const latency = time.Millisecond
+
+var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+type fakeHost struct{ ops []string }
+
+func (h *fakeHost) Apply(ops []netif.Op) error {
+	for _, op := range ops {
+		h.ops = append(h.ops, op.String())
+	}
+	return nil
+}
+
+type fakeGARP struct{ bursts, flushes int }
+
+func (g *fakeGARP) Burst(t []announce.Target, repeat int) { g.bursts += len(t) * repeat }
+func (g *fakeGARP) Flush(string)                          { g.flushes++ }
+
+type delivery struct {
+	at  time.Time
+	to  *router
+	src netip.Addr
+	pri int
+}
+
+type segment struct {
+	now     time.Time
+	routers []*router
+	queue   []delivery
+}
+
+type router struct {
+	name string
+	seg  *segment
+	src  netip.Addr
+	eng  *engine
+	log  *logging.Sink
+	host *fakeHost
+	garp *fakeGARP
+	sent []int // priorities sent
+	up   bool
+}
+
+// adv is the router's advertiser: every advert reaches the others.
+type adv struct{ r *router }
+
+func (a adv) Send(prio uint8) error {
+	a.r.sent = append(a.r.sent, int(prio))
+	for _, o := range a.r.seg.routers {
+		if o != a.r && o.up && a.r.up {
+			a.r.seg.queue = append(a.r.seg.queue, delivery{at: a.r.seg.now.Add(latency), to: o, src: a.r.src, pri: int(prio)})
+		}
+	}
+	return nil
+}
+func (adv) SetMaster(netip.Addr) {}
+
+func (s *segment) add(t *testing.T, name, src, state string, prio int) *router {
+	t.Helper()
+	cfg, diags := config.Parse("keepalived.conf", fmt.Appendf(nil, seedConf, state, prio),
+		config.Options{Host: config.FakeHost{Interfaces: []string{"eth0"}}})
+	if diags.Fatal() {
+		t.Fatalf("config: %v", diags)
+	}
+	sp, err := buildSpec(cfg.Instances[0], &cfg.Global)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &router{name: name, seg: s, src: netip.MustParseAddr(src), log: &logging.Sink{},
+		host: &fakeHost{}, garp: &fakeGARP{}, up: true}
+	sp.params.SrcIP = r.src
+	r.eng = newEngine(r.log, r.host, r.garp)
+	r.eng.add(sp, vrrp.New(sp.params), adv{r})
+	s.routers = append(s.routers, r)
+	return r
+}
+
+// run advances virtual time to until, delivering adverts and firing
+// timers in time order.
+func (s *segment) run(until time.Time) {
+	for {
+		at, who := until, (*router)(nil)
+		for _, r := range s.routers {
+			if n, ok := r.eng.next(); ok && n.Before(at) {
+				at, who = n, r
+			}
+		}
+		di := -1
+		for i, d := range s.queue {
+			if d.at.Before(at) || d.at.Equal(at) && who == nil && d.at.Before(until) {
+				at, di = d.at, i
+			}
+		}
+		if di < 0 && who == nil {
+			s.now = until
+			return
+		}
+		s.now = at
+		if di >= 0 {
+			d := s.queue[di]
+			s.queue = append(s.queue[:di], s.queue[di+1:]...)
+			if d.to.up {
+				ad := &vrrp.Advert{Version: 2, VRID: 51, Priority: d.pri, AdvertIntCs: 100, Src: d.src,
+					Addrs: []netip.Addr{netip.MustParseAddr("192.168.0.248")}}
+				d.to.eng.advert(0, ad, at)
+			}
+			continue
+		}
+		who.eng.fire(at)
+	}
+}
+
+func (r *router) state() vrrp.State { return r.eng.insts[0].m.State() }
+
+func (r *router) has(line string) bool { return r.log.Count(line) > 0 }
+
+func newPair(t *testing.T) (*segment, *router, *router) {
+	s := &segment{now: t0}
+	a := s.add(t, "r1", "192.168.0.162", "MASTER", 100)
+	b := s.add(t, "r2", "192.168.0.163", "BACKUP", 80)
+	return s, a, b
+}
+
+func TestEngineElection(t *testing.T) {
+	s, a, b := newPair(t)
+	a.eng.start(s.now)
+	b.eng.start(s.now)
+	s.run(t0.Add(10 * time.Second))
+	if a.state() != vrrp.Master || b.state() != vrrp.Backup {
+		t.Fatalf("states %v/%v", a.state(), b.state())
+	}
+	if !a.has("(VI_1) Entering MASTER STATE") || b.has("(VI_1) Entering MASTER STATE") {
+		t.Errorf("logs:\n%s\n--\n%s", strings.Join(a.log.Texts(true), "\n"), strings.Join(b.log.Texts(true), "\n"))
+	}
+	want := "add-addr 192.168.0.248/24 dev eth0 label eth0:0"
+	if len(a.host.ops) != 1 || a.host.ops[0] != want || len(b.host.ops) != 0 {
+		t.Errorf("host ops: master %q backup %q", a.host.ops, b.host.ops)
+	}
+	if a.garp.bursts == 0 {
+		t.Error("no gratuitous ARPs from the master")
+	}
+}
+
+func TestEngineStopHandsOver(t *testing.T) {
+	s, a, b := newPair(t)
+	a.eng.start(s.now)
+	b.eng.start(s.now)
+	s.run(t0.Add(10 * time.Second))
+	stopAt := s.now
+	a.eng.stop(stopAt)
+	if got := a.sent[len(a.sent)-1]; got != 0 {
+		t.Errorf("last advert priority %d, want 0", got)
+	}
+	if last := a.host.ops[len(a.host.ops)-1]; !strings.HasPrefix(last, "del-addr 192.168.0.248/24") {
+		t.Errorf("VIP not removed: %q", a.host.ops)
+	}
+	a.up = false
+	// Priority 0: the backup waits only Skew_Time, (256-80)/256 s.
+	skew := vrrp.SkewTime(2, 80, 1_000_000)
+	s.run(stopAt.Add(skew + 2*latency))
+	if b.state() != vrrp.Master {
+		t.Fatalf("backup did not take over within skew %v", skew)
+	}
+	if !b.has("(VI_1) Backup received priority 0 advertisement") {
+		t.Errorf("backup log: %q", b.log.Texts(true))
+	}
+}
+
+func TestEngineKeepVIPs(t *testing.T) {
+	s, a, b := newPair(t)
+	a.eng.keepVIPs = true
+	a.eng.start(s.now)
+	b.eng.start(s.now)
+	s.run(t0.Add(10 * time.Second))
+	a.eng.stop(s.now)
+	for _, op := range a.host.ops {
+		if strings.HasPrefix(op, "del-") {
+			t.Errorf("-V removed %q", op)
+		}
+	}
+	if a.sent[len(a.sent)-1] != 0 {
+		t.Error("no priority 0 advert with -V")
+	}
+}
+
+func TestEngineCrashFailover(t *testing.T) {
+	s, a, b := newPair(t)
+	a.eng.start(s.now)
+	b.eng.start(s.now)
+	s.run(t0.Add(10 * time.Second))
+	crash := s.now
+	a.up = false // no more adverts reach the segment
+	bound := vrrp.MasterDownInterval(2, 80, 3, 1_000_000)
+	s.run(crash.Add(bound + 2*latency))
+	if b.state() != vrrp.Master {
+		t.Fatalf("backup not master %v after the crash", bound)
+	}
+}
+
+func TestEngineLinkDownFault(t *testing.T) {
+	s, a, b := newPair(t)
+	if got := a.eng.trackedLinks(); len(got) != 1 || got[0] != "eth0" {
+		t.Fatalf("tracked links %q", got)
+	}
+	a.eng.start(s.now)
+	b.eng.start(s.now)
+	s.run(t0.Add(10 * time.Second))
+	down := s.now
+	a.eng.linkState("eth0", false, down)
+	if a.state() != vrrp.Fault {
+		t.Fatalf("master state %v after its link went down", a.state())
+	}
+	if !a.has("(VI_1) Entering FAULT STATE") {
+		t.Errorf("log %q", a.log.Texts(true))
+	}
+	s.run(down.Add(vrrp.SkewTime(2, 80, 1_000_000) + 2*latency))
+	if b.state() != vrrp.Master {
+		t.Fatalf("backup state %v after the master's fault", b.state())
+	}
+	a.eng.linkState("eth0", true, s.now)
+	s.run(s.now.Add(10 * time.Second))
+	if a.state() != vrrp.Master || b.state() != vrrp.Backup {
+		t.Errorf("after the link came back: %v/%v (preempt expected)", a.state(), b.state())
+	}
+}

@@ -1,0 +1,112 @@
+package daemon
+
+import (
+	"os"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/gokeepalived/gokeepalived/internal/logging"
+	"github.com/gokeepalived/gokeepalived/internal/netif"
+	"github.com/gokeepalived/gokeepalived/internal/vrrp"
+)
+
+// packet is an advert that passed the transport's checks, for instance
+// idx. The socket goroutines hand it over; only the loop touches the
+// machines.
+type packet struct {
+	idx int
+	ad  vrrp.Advert
+}
+
+// lossCounter counts adverts dropped because the loop's queue was full
+// (the socket goroutines must never block).
+type lossCounter struct{ n atomic.Uint64 }
+
+func (c *lossCounter) add() { c.n.Add(1) }
+
+// forgetter is the announce sender's cache of interface addresses.
+type forgetter interface{ Forget(iface string) }
+
+// loop is the daemon's one event loop goroutine: it moves events to the
+// engine and nothing else.
+type loop struct {
+	eng     *engine
+	log     logging.Logger
+	packets <-chan packet
+	links   <-chan netif.Event
+	sigs    <-chan os.Signal
+	stop    <-chan struct{}
+	lost    *lossCounter
+	sender  forgetter
+}
+
+// run returns on a stop signal.
+func (l *loop) run() {
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	var armed time.Time
+	lostSeen := uint64(0)
+	for {
+		if at, ok := l.eng.next(); ok {
+			if !at.Equal(armed) {
+				timer.Reset(time.Until(at))
+				armed = at
+			}
+		} else if !armed.IsZero() {
+			timer.Stop()
+			armed = time.Time{}
+		}
+		select {
+		case p := <-l.packets:
+			l.eng.advert(p.idx, &p.ad, time.Now())
+		case <-timer.C:
+			armed = time.Time{}
+			l.eng.fire(time.Now())
+		case ev, ok := <-l.links:
+			if !ok {
+				l.links = nil // the watch failed (logged); keep running
+				continue
+			}
+			l.link(ev)
+		case s := <-l.sigs:
+			if l.signal(s) {
+				return
+			}
+		case <-l.stop:
+			return
+		}
+		if n := l.lost.n.Load(); n != lostSeen {
+			logging.Errorf(l.log, fmtPacketsLost, n-lostSeen)
+			lostSeen = n
+		}
+	}
+}
+
+func (l *loop) link(ev netif.Event) {
+	switch ev.Kind {
+	case netif.LinkUp:
+		l.eng.linkState(ev.Name, true, time.Now())
+	case netif.LinkDown:
+		l.eng.linkState(ev.Name, false, time.Now())
+	case netif.LinkDeleted:
+		// A re-created interface has a new index and maybe address.
+		if l.sender != nil {
+			l.sender.Forget(ev.Name)
+		}
+		l.eng.linkState(ev.Name, false, time.Now())
+	}
+}
+
+// signal handles one signal and reports whether to stop.
+func (l *loop) signal(s os.Signal) bool {
+	switch s {
+	case syscall.SIGTERM, syscall.SIGINT:
+		return true
+	case syscall.SIGHUP:
+		logging.Infof(l.log, msgReload)
+	default:
+		logging.Infof(l.log, fmtDumpSignal, s.(syscall.Signal), s)
+	}
+	return false
+}

@@ -1,0 +1,69 @@
+package daemon
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// Default pid files (-p, -r), as keepalived's.
+const (
+	DefaultPidFile     = "/run/keepalived.pid"
+	DefaultVRRPPidFile = "/run/vrrp.pid"
+)
+
+// writePidFile writes pid and a newline, as keepalived does, replacing
+// the file atomically so that a reader never sees it half written.
+func writePidFile(path string, pid int) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(strconv.Itoa(pid)+"\n"), 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// removePidFile removes the file if it still names pid (a newer daemon
+// that took over the path keeps its file).
+func removePidFile(path string, pid int) {
+	if p, ok := readPid(path); ok && p != pid {
+		return
+	}
+	os.Remove(path)
+}
+
+func readPid(path string) (int, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || n <= 0 {
+		return 0, false
+	}
+	return n, true
+}
+
+// runningPid reports the live process a pid file names, other than self:
+// keepalived refuses to start a second daemon on the same pid file. A
+// stale file (its process gone) does not count.
+func runningPid(path string, self int) (int, bool) {
+	pid, ok := readPid(path)
+	if !ok || pid == self {
+		return 0, false
+	}
+	err := syscall.Kill(pid, 0)
+	if err == nil || errors.Is(err, syscall.EPERM) {
+		return pid, true
+	}
+	return 0, false
+}

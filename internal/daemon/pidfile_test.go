@@ -1,0 +1,45 @@
+package daemon
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestPidFiles(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "sub", "k.pid")
+	if err := writePidFile(p, 1234); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "1234\n" {
+		t.Errorf("content %q", b)
+	}
+	removePidFile(p, 999) // someone else's: kept
+	if _, err := os.Stat(p); err != nil {
+		t.Error("removed another daemon's pid file")
+	}
+	removePidFile(p, 1234)
+	if _, err := os.Stat(p); err == nil {
+		t.Error("pid file left")
+	}
+
+	// Our parent process is alive; a pid that cannot exist is not.
+	if err := writePidFile(p, os.Getppid()); err != nil {
+		t.Fatal(err)
+	}
+	if pid, ok := runningPid(p, os.Getpid()); !ok || pid != os.Getppid() {
+		t.Errorf("live pid not seen: %d %v", pid, ok)
+	}
+	if _, ok := runningPid(p, os.Getppid()); ok {
+		t.Error("our own pid counted as another daemon")
+	}
+	writePidFile(p, 1<<22+12345)
+	if _, ok := runningPid(p, os.Getpid()); ok {
+		t.Error("stale pid file counted")
+	}
+	os.WriteFile(p, []byte("junk"), 0o644)
+	if _, ok := runningPid(p, os.Getpid()); ok {
+		t.Error("junk counted")
+	}
+}

@@ -1,0 +1,206 @@
+package daemon
+
+import (
+	"context"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/gokeepalived/gokeepalived/internal/announce"
+	"github.com/gokeepalived/gokeepalived/internal/cli"
+	"github.com/gokeepalived/gokeepalived/internal/logging"
+	"github.com/gokeepalived/gokeepalived/internal/netif"
+	"github.com/gokeepalived/gokeepalived/internal/transport"
+	"github.com/gokeepalived/gokeepalived/internal/vrrp"
+	"github.com/gokeepalived/gokeepalived/pkg/config"
+)
+
+// Signals the daemon handles. The dump signals (--signum DATA, STATS,
+// STATS_CLEAR, JSON) are caught so that an operator's "kill -USR1" does
+// not end the daemon (their default action) while the dumps do not exist
+// yet.
+var (
+	stopSignals = []os.Signal{syscall.SIGTERM, syscall.SIGINT}
+	dumpSignals = []os.Signal{syscall.SIGUSR1, syscall.SIGUSR2, syscall.Signal(36), syscall.Signal(63)}
+)
+
+// host is what serve sets up, torn down in reverse.
+type host struct {
+	log      logging.Logger
+	nl       *netif.Host
+	pool     *transport.Pool
+	sender   *announce.Sender
+	ann      *announce.Announcer
+	static   netif.Set
+	vmacs    []netif.VMAC
+	keepVIPs bool
+}
+
+// serve sets up the host, runs the instances until a stop signal, and
+// tears everything down. It returns the exit status.
+func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, env runEnv) int {
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, append(append([]os.Signal{syscall.SIGHUP}, stopSignals...), dumpSignals...)...)
+	defer signal.Stop(sigs)
+
+	if cfg.Global.NetNamespace != "" {
+		logging.Infof(log, fmtNetNS, cfg.Global.NetNamespace)
+	}
+	if line := unsupportedLine(cfg); line != "" {
+		logging.Infof(log, fmtUnsupported, line)
+	}
+
+	h := &host{log: log, keepVIPs: o.DontReleaseVRRP}
+	nl, err := netif.Open(netif.Options{Ledger: ledgerPath(cfg.Global.Instance), Log: netifLog(log)})
+	if err != nil {
+		logging.Errorf(log, fmtSetupFailed, err)
+		return exitSetup
+	}
+	h.nl = nl
+	defer h.close()
+	// What a killed daemon left behind goes first: it may hold the VIPs
+	// this start is about to decide on.
+	_ = nl.Cleanup() // each left-over is logged by netif
+
+	h.static = netif.StaticSet(cfg)
+	if err := nl.Apply(netif.PlanAdd(h.static)); err != nil {
+		logging.Errorf(log, fmtStaticSet, err)
+	}
+
+	h.pool = transport.NewPool(transport.MuxConfig{
+		Log:             func(s string) { logging.Infof(log, "%s", s) },
+		LogUnknownVRIDs: cfg.Global.LogUnknownVRIDs,
+		LogDetail:       o.LogDetail > 0,
+	})
+	if h.sender, err = announce.NewSender(announce.SenderOptions{Log: announceLog(log)}); err != nil {
+		logging.Errorf(log, fmtSetupFailed, err)
+		return exitSetup
+	}
+
+	packets := make(chan packet, 4096)
+	var lost lossCounter
+	eng := newEngine(log, nl, nil)
+	eng.keepVIPs = o.DontReleaseVRRP
+	machines := map[string]*vrrp.Machine{}
+	parents := map[string]string{} // VMAC → parent, for the GARP rate limits
+	for _, s := range specs {
+		var err error
+		if s.vmac != nil {
+			if err = nl.CreateVMAC(*s.vmac); err == nil {
+				h.vmacs = append(h.vmacs, *s.vmac)
+				parents[s.vmac.Name] = s.vmac.Parent
+			}
+		}
+		var reg *transport.Registration
+		if err == nil {
+			idx := len(eng.insts)
+			reg, err = h.pool.Register(s.iface, s.view, func(a *transport.Advert) {
+				ad := advertOf(a)
+				select {
+				case packets <- packet{idx: idx, ad: ad}:
+				default:
+					lost.add()
+				}
+			})
+		}
+		if err != nil {
+			logging.Errorf(log, fmtInstanceSkip, s.name, err)
+			continue
+		}
+		// The tie-breaker is the address the adverts leave from, which
+		// the transport chose when the file names none.
+		s.params.SrcIP = reg.View().Src
+		m := vrrp.New(s.params)
+		machines[s.name] = m
+		eng.add(s, m, reg)
+	}
+	for _, g := range cfg.SyncGroups {
+		var members []*vrrp.Machine
+		for _, name := range g.Members {
+			if m := machines[name]; m != nil {
+				members = append(members, m)
+			}
+		}
+		if len(members) > 0 {
+			vrrp.NewGroup(g.Name, members...)
+		}
+	}
+	h.ann = announce.NewAnnouncer(h.sender, announce.ConfigLimits(cfg, func(ifname string) string { return parents[ifname] }))
+	eng.garp = h.ann
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	links, err := netif.Watch(ctx, netif.WatchOptions{OnError: func(err error) { logging.Errorf(log, "%v", err) }})
+	if err != nil {
+		logging.Errorf(log, fmtSetupFailed, err)
+		return exitSetup
+	}
+
+	logging.Infof(log, msgStartup)
+	now := time.Now()
+	// Interfaces already down start their instances in FAULT.
+	for _, name := range eng.trackedLinks() {
+		if !linkUp(name) {
+			eng.linkState(name, false, now)
+		}
+	}
+	eng.start(now)
+	if env.ready != nil {
+		env.ready()
+	}
+
+	l := loop{eng: eng, log: log, packets: packets, links: links, sigs: sigs, stop: env.stop, lost: &lost, sender: h.sender}
+	l.run()
+
+	logging.Infof(log, msgStopping)
+	eng.stop(time.Now())
+	return 0
+}
+
+// close tears the host down: sockets first (the priority-0 adverts are
+// out), then what we configured, unless -V keeps it.
+func (h *host) close() {
+	if h.ann != nil {
+		h.ann.Close()
+	}
+	if h.pool != nil {
+		h.pool.Close()
+	}
+	if h.sender != nil {
+		h.sender.Close()
+	}
+	if !h.keepVIPs {
+		if err := h.nl.Apply(netif.PlanRemove(h.static)); err != nil {
+			logging.Errorf(h.log, fmtStaticDel, err)
+		}
+		for _, vm := range h.vmacs {
+			h.nl.DeleteVMAC(vm)
+		}
+		// Anything still recorded (a VIP whose removal failed) goes now,
+		// so that a clean stop leaves nothing of ours.
+		if err := h.nl.Release(); err != nil {
+			logging.Errorf(h.log, fmtRelease, err)
+		}
+	}
+	h.nl.Close()
+}
+
+// linkUp reports whether an interface is up and running, as the link
+// watch defines it.
+func linkUp(name string) bool {
+	ifi, err := net.InterfaceByName(name)
+	if err != nil {
+		return false
+	}
+	return ifi.Flags&net.FlagUp != 0 && ifi.Flags&net.FlagRunning != 0
+}
+
+func netifLog(log logging.Logger) netif.Logger {
+	return func(l netif.Line) { log.Log(logging.Line{Text: l.Text, Detail: l.Detail}) }
+}
+
+func announceLog(log logging.Logger) announce.Logger {
+	return func(l announce.Line) { log.Log(logging.Line{Text: l.Text, Detail: l.Detail}) }
+}

@@ -1,0 +1,17 @@
+//go:build !linux
+
+package daemon
+
+import (
+	"errors"
+
+	"github.com/gokeepalived/gokeepalived/internal/cli"
+	"github.com/gokeepalived/gokeepalived/internal/logging"
+	"github.com/gokeepalived/gokeepalived/pkg/config"
+)
+
+// serve needs Linux: netlink, raw sockets, packet sockets.
+func serve(_ cli.Options, _ *config.Config, _ []spec, log logging.Logger, _ runEnv) int {
+	logging.Errorf(log, fmtSetupFailed, errors.New("the VRRP daemon runs on Linux only"))
+	return exitSetup
+}

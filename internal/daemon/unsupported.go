@@ -1,0 +1,64 @@
+package daemon
+
+import (
+	"strings"
+
+	"github.com/gokeepalived/gokeepalived/pkg/config"
+)
+
+// fmtUnsupported is logged once at start when the configuration uses
+// features this version reads and checks but does not run yet, so that an
+// operator who switched from keepalived learns it from the log and not
+// from an outage. Ours; keepalived has no such line.
+const fmtUnsupported = "Configured but not supported yet (read and checked, not run): %s"
+
+// unsupported lists, in a fixed order, the configured features the daemon
+// does not run yet. Each name is the keyword an operator would grep for.
+func unsupported(cfg *config.Config) []string {
+	var out []string
+	add := func(cond bool, what string) {
+		if cond {
+			out = append(out, what)
+		}
+	}
+	var scripts, files, procs, bfds, notify, smtp bool
+	for _, v := range cfg.Instances {
+		scripts = scripts || len(v.TrackScripts) > 0
+		files = files || len(v.TrackFiles) > 0
+		procs = procs || len(v.TrackProcesses) > 0
+		bfds = bfds || len(v.TrackBFDs) > 0
+		notify = notify || hasNotify(v.Notifies) || v.NotifyDeletedScript != nil || v.NotifyMasterRxLowerPri != nil
+		smtp = smtp || v.SMTPAlert
+	}
+	for _, g := range cfg.SyncGroups {
+		scripts = scripts || len(g.TrackScripts) > 0
+		files = files || len(g.TrackFiles) > 0
+		procs = procs || len(g.TrackProcesses) > 0
+		notify = notify || hasNotify(g.Notifies)
+	}
+	gl := &cfg.Global
+	add(scripts || len(cfg.VRRPScripts) > 0, "vrrp_script/track_script")
+	add(files || len(cfg.TrackFiles) > 0, "track_file")
+	add(procs || len(cfg.TrackProcesses) > 0, "vrrp_track_process")
+	add(bfds || len(cfg.BFDInstances) > 0, "bfd_instance/track_bfd")
+	add(notify, "notify scripts")
+	add(gl.NotifyFIFO.Name != "" || gl.VRRPNotifyFIFO.Name != "" || gl.LVSNotifyFIFO.Name != "", "notify_fifo")
+	add(smtp || isTrue(gl.SMTPAlert) || isTrue(gl.SMTPAlertVRRP), "smtp_alert")
+	add(len(cfg.VirtualServers) > 0 || len(cfg.VirtualServerGroups) > 0, "virtual_server (IPVS and health checkers)")
+	add(gl.EnableTraps || gl.EnableSNMPVRRP || gl.EnableSNMPChecker || gl.EnableSNMPRFCv2 || gl.EnableSNMPRFCv3, "SNMP")
+	return out
+}
+
+func hasNotify(n config.Notifies) bool {
+	return n.NotifyMaster != nil || n.NotifyBackup != nil || n.NotifyFault != nil || n.NotifyStop != nil || n.Notify != nil
+}
+
+func isTrue(b *bool) bool { return b != nil && *b }
+
+func unsupportedLine(cfg *config.Config) string {
+	u := unsupported(cfg)
+	if len(u) == 0 {
+		return ""
+	}
+	return strings.Join(u, ", ")
+}
