@@ -2,6 +2,7 @@ package vrrptest
 
 import (
 	"fmt"
+	"github.com/gokeepalived/gokeepalived/test/netlab"
 	"os"
 	"strings"
 	"syscall"
@@ -56,12 +57,12 @@ const (
 // pair starts the seed pair: r1 MASTER 100 first, r2 BACKUP 80 once r1
 // is master (the order of the seed notes' §3.4 is the other one; this one
 // makes the test's timing independent of process start-up).
-func pair(t *testing.T, l *lab, extra string) (*daemon, *daemon) {
+func pair(t *testing.T, l *lab, extra string) (*netlab.Daemon, *netlab.Daemon) {
 	t.Helper()
-	m := l.start(0, l.writeConf("r1.conf", seedConf("MASTER", 100, extra)))
-	m.mustLine("(VI_1) Entering MASTER STATE", time.Time{}, startupTimeout)
-	b := l.start(1, l.writeConf("r2.conf", seedConf("BACKUP", 80, extra)))
-	b.mustLine("(VI_1) Entering BACKUP STATE (init)", time.Time{}, startupTimeout)
+	m := l.start(0, l.WriteConf("r1.conf", seedConf("MASTER", 100, extra)))
+	m.MustLine("(VI_1) Entering MASTER STATE", time.Time{}, startupTimeout)
+	b := l.start(1, l.WriteConf("r2.conf", seedConf("BACKUP", 80, extra)))
+	b.MustLine("(VI_1) Entering BACKUP STATE (init)", time.Time{}, startupTimeout)
 	return m, b
 }
 
@@ -69,7 +70,7 @@ func pair(t *testing.T, l *lab, extra string) (*daemon, *daemon) {
 // has the VIP, with its label.
 func checkHolder(t *testing.T, l *lab, holder int) {
 	t.Helper()
-	for i, ns := range l.r {
+	for i, ns := range l.Routers {
 		a, ok := l.vip(ns, vip)
 		switch {
 		case i == holder && !ok:
@@ -87,14 +88,14 @@ func checkHolder(t *testing.T, l *lab, holder int) {
 // gratuitous ARPs.
 func TestElection(t *testing.T) {
 	l := newLab(t, 2)
-	wire := l.capture("arp or ip proto 112")
+	wire := l.Capture("arp or ip proto 112")
 	m, b := pair(t, l, "")
 	// Longer than the backup's Master_Down_Interval: had it not heard
 	// the master it would have taken over by now.
 	time.Sleep(settle)
 	checkHolder(t, l, 0)
-	if b.count("Entering MASTER STATE") != 0 {
-		t.Errorf("backup became master:\n%s", b.logText())
+	if b.Count("Entering MASTER STATE") != 0 {
+		t.Errorf("backup became master:\n%s", b.LogText())
 	}
 	for _, want := range []string{
 		"(VI_1) Entering BACKUP STATE (init)",
@@ -103,23 +104,23 @@ func TestElection(t *testing.T) {
 		"(VI_1) Sending/queueing gratuitous ARPs on eth0 for 192.168.0.248",
 		"Sending gratuitous ARP on eth0 for 192.168.0.248",
 	} {
-		if m.count(want) == 0 {
+		if m.Count(want) == 0 {
 			t.Errorf("master log lacks %q", want)
 		}
 	}
 	// garp_master_repeat defaults to 5.
-	if n := m.count("Sending gratuitous ARP on eth0 for 192.168.0.248"); n != 5 {
+	if n := m.Count("Sending gratuitous ARP on eth0 for 192.168.0.248"); n != 5 {
 		t.Errorf("%d gratuitous ARPs logged, want 5", n)
 	}
 	wireChecks(t, wire)
-	if !strings.Contains(m.logText(), "Starting Keepalived v2.2.7") {
+	if !strings.Contains(m.LogText(), "Starting Keepalived v2.2.7") {
 		t.Error("no start-up line")
 	}
 	// Both pid files name the daemon.
-	for _, p := range []string{m.pidFile, m.vrrpPid} {
+	for _, p := range []string{m.PidFile, m.VRRPPid} {
 		b, err := os.ReadFile(p)
-		if err != nil || strings.TrimSpace(string(b)) != fmt.Sprint(m.cmd.Process.Pid) {
-			t.Errorf("pid file %s: %q %v, want %d", p, b, err, m.cmd.Process.Pid)
+		if err != nil || strings.TrimSpace(string(b)) != fmt.Sprint(m.Cmd.Process.Pid) {
+			t.Errorf("pid file %s: %q %v, want %d", p, b, err, m.Cmd.Process.Pid)
 		}
 	}
 }
@@ -131,31 +132,31 @@ func TestElection(t *testing.T) {
 func TestCrashFailover(t *testing.T) {
 	l := newLab(t, 2)
 	m, b := pair(t, l, "")
-	l.server(0, 8080)
-	l.server(1, 8080)
-	if got := l.dial(vip+":8080", 2*time.Second); got != "r1" {
+	l.Server(0, 8080)
+	l.Server(1, 8080)
+	if got := l.Dial(vip+":8080", 2*time.Second); got != "r1" {
 		t.Fatalf("client reached %q through the VIP, want r1", got)
 	}
 
 	killed := time.Now()
-	m.signal(syscall.SIGKILL)
-	m.wait(5 * time.Second)
-	run(t, "ip", "-n", l.c, "link", "set", l.port(0), "down")
-	took := b.mustLine("(VI_1) Entering MASTER STATE", killed, backupDown+3*time.Second)
+	m.Signal(syscall.SIGKILL)
+	m.Wait(5 * time.Second)
+	run(t, "ip", "-n", l.Client, "link", "set", l.Port(0), "down")
+	took := b.MustLine("(VI_1) Entering MASTER STATE", killed, backupDown+3*time.Second)
 	gap := took.Sub(killed)
 	t.Logf("backup master %v after SIGKILL (bound %v = 3×%v + skew %v)", gap.Round(time.Millisecond), backupDown, advertInt, backupSkew)
 	// The last advert came at most one interval before the kill.
 	if gap > backupDown+tolerance || gap < backupDown-advertInt-tolerance {
 		t.Errorf("takeover after %v, want within (%v, %v]", gap, backupDown-advertInt, backupDown+tolerance)
 	}
-	if _, ok := l.vip(l.r[1], vip); !ok {
-		t.Errorf("backup has no VIP after taking over: %+v", l.addrs(l.r[1]))
+	if _, ok := l.vip(l.Routers[1], vip); !ok {
+		t.Errorf("backup has no VIP after taking over: %+v", l.addrs(l.Routers[1]))
 	}
 	// The gratuitous ARPs moved the client's neighbour entry.
 	deadline := time.Now().Add(3 * time.Second)
 	var got string
 	for time.Now().Before(deadline) {
-		if got = l.dial(vip+":8080", 500*time.Millisecond); got == "r2" {
+		if got = l.Dial(vip+":8080", 500*time.Millisecond); got == "r2" {
 			break
 		}
 	}
@@ -166,23 +167,23 @@ func TestCrashFailover(t *testing.T) {
 	// The master returns: the killed daemon's VIP is still on its eth0
 	// and goes at start (the ledger names it); then, with preemption
 	// (the default), it takes the VIP back from the lower priority.
-	run(t, "ip", "-n", l.c, "link", "set", l.port(0), "up")
-	if _, ok := l.vip(l.r[0], vip); !ok {
+	run(t, "ip", "-n", l.Client, "link", "set", l.Port(0), "up")
+	if _, ok := l.vip(l.Routers[0], vip); !ok {
 		t.Fatal("the killed master's VIP is not there to clean up: the test lost its point")
 	}
 	restart := time.Now()
-	m2 := l.start(0, l.writeConf("r1.conf", seedConf("MASTER", 100, "")))
-	m2.mustLine("Removing addr 192.168.0.248/24 dev eth0 label eth0:0 left by a previous run", restart, startupTimeout)
-	m2.mustLine("(VI_1) received lower priority (80) advert from 192.168.0.163 - discarding", restart, startupTimeout)
-	back := m2.mustLine("(VI_1) Entering MASTER STATE", restart, masterDown+3*time.Second)
+	m2 := l.start(0, l.WriteConf("r1.conf", seedConf("MASTER", 100, "")))
+	m2.MustLine("Removing addr 192.168.0.248/24 dev eth0 label eth0:0 left by a previous run", restart, startupTimeout)
+	m2.MustLine("(VI_1) received lower priority (80) advert from 192.168.0.163 - discarding", restart, startupTimeout)
+	back := m2.MustLine("(VI_1) Entering MASTER STATE", restart, masterDown+3*time.Second)
 	t.Logf("returning master preempted %v after its start (its Master_Down_Interval %v)", back.Sub(restart).Round(time.Millisecond), masterDown)
-	b.mustLine("(VI_1) Master received advert from 192.168.0.162 with higher priority 100, ours 80", restart, time.Second)
-	b.mustLine("(VI_1) Entering BACKUP STATE", restart, time.Second)
+	b.MustLine("(VI_1) Master received advert from 192.168.0.162 with higher priority 100, ours 80", restart, time.Second)
+	b.MustLine("(VI_1) Entering BACKUP STATE", restart, time.Second)
 	time.Sleep(300 * time.Millisecond)
 	checkHolder(t, l, 0)
 	deadline = time.Now().Add(3 * time.Second)
 	for time.Now().Before(deadline) {
-		if got = l.dial(vip+":8080", 500*time.Millisecond); got == "r1" {
+		if got = l.Dial(vip+":8080", 500*time.Millisecond); got == "r1" {
 			break
 		}
 	}
@@ -198,26 +199,26 @@ func TestTermHandover(t *testing.T) {
 	m, b := pair(t, l, "")
 	time.Sleep(1500 * time.Millisecond) // a few adverts heard
 	termAt := time.Now()
-	m.signal(syscall.SIGTERM)
-	took := b.mustLine("(VI_1) Entering MASTER STATE", termAt, backupDown+2*time.Second)
+	m.Signal(syscall.SIGTERM)
+	took := b.MustLine("(VI_1) Entering MASTER STATE", termAt, backupDown+2*time.Second)
 	gap := took.Sub(termAt)
 	t.Logf("backup master %v after SIGTERM (Skew_Time %v)", gap.Round(time.Millisecond), backupSkew)
 	if gap > backupSkew+tolerance {
 		t.Errorf("takeover after %v, want about the skew %v", gap, backupSkew)
 	}
-	if code := m.wait(5 * time.Second); code != 0 {
+	if code := m.Wait(5 * time.Second); code != 0 {
 		t.Errorf("master exit %d, want 0", code)
 	}
 	for _, want := range []string{"Stopping", "(VI_1) sent 0 priority", "(VI_1) removing VIPs.", "Stopped Keepalived v2.2.7"} {
-		if m.count(want) == 0 {
+		if m.Count(want) == 0 {
 			t.Errorf("master log lacks %q", want)
 		}
 	}
-	if b.count("(VI_1) Backup received priority 0 advertisement") == 0 {
+	if b.Count("(VI_1) Backup received priority 0 advertisement") == 0 {
 		t.Errorf("backup log lacks the priority 0 line")
 	}
 	checkHolder(t, l, 1)
-	for _, p := range []string{m.pidFile, m.vrrpPid} {
+	for _, p := range []string{m.PidFile, m.VRRPPid} {
 		if _, err := os.Stat(p); err == nil {
 			t.Errorf("pid file %s left after a clean stop", p)
 		}
@@ -229,25 +230,25 @@ func TestTermHandover(t *testing.T) {
 func TestUnicast(t *testing.T) {
 	l := newLab(t, 2)
 	uni := func(self, peer int) string {
-		return fmt.Sprintf("    unicast_src_ip %s\n    unicast_peer {\n        %s\n    }\n", routerAddr(self), routerAddr(peer))
+		return fmt.Sprintf("    unicast_src_ip %s\n    unicast_peer {\n        %s\n    }\n", netlab.RouterAddr(self), netlab.RouterAddr(peer))
 	}
-	m := l.start(0, l.writeConf("r1.conf", seedConf("MASTER", 100, uni(0, 1))))
-	b := l.start(1, l.writeConf("r2.conf", seedConf("BACKUP", 80, uni(1, 0))))
-	m.mustLine("(VI_1) Entering MASTER STATE", time.Time{}, startupTimeout)
+	m := l.start(0, l.WriteConf("r1.conf", seedConf("MASTER", 100, uni(0, 1))))
+	b := l.start(1, l.WriteConf("r2.conf", seedConf("BACKUP", 80, uni(1, 0))))
+	m.MustLine("(VI_1) Entering MASTER STATE", time.Time{}, startupTimeout)
 	time.Sleep(settle)
 	checkHolder(t, l, 0)
-	if b.count("Entering MASTER STATE") != 0 {
-		t.Errorf("backup became master:\n%s", b.logText())
+	if b.Count("Entering MASTER STATE") != 0 {
+		t.Errorf("backup became master:\n%s", b.LogText())
 	}
 	// And the handover works over unicast too.
 	termAt := time.Now()
-	m.signal(syscall.SIGTERM)
-	took := b.mustLine("(VI_1) Entering MASTER STATE", termAt, backupDown+2*time.Second)
+	m.Signal(syscall.SIGTERM)
+	took := b.MustLine("(VI_1) Entering MASTER STATE", termAt, backupDown+2*time.Second)
 	t.Logf("unicast: backup master %v after SIGTERM", took.Sub(termAt).Round(time.Millisecond))
 	if took.Sub(termAt) > backupSkew+tolerance {
 		t.Errorf("unicast takeover after %v", took.Sub(termAt))
 	}
-	m.wait(5 * time.Second)
+	m.Wait(5 * time.Second)
 	checkHolder(t, l, 1)
 }
 
@@ -256,13 +257,13 @@ func TestUnicast(t *testing.T) {
 func TestUnicastWrongPassword(t *testing.T) {
 	l := newLab(t, 2)
 	uni := func(self, peer int) string {
-		return fmt.Sprintf("    unicast_src_ip %s\n    unicast_peer {\n        %s\n    }\n", routerAddr(self), routerAddr(peer))
+		return fmt.Sprintf("    unicast_src_ip %s\n    unicast_peer {\n        %s\n    }\n", netlab.RouterAddr(self), netlab.RouterAddr(peer))
 	}
-	m := l.start(0, l.writeConf("r1.conf", seedConf("MASTER", 100, uni(0, 1))))
-	m.mustLine("(VI_1) Entering MASTER STATE", time.Time{}, startupTimeout)
-	b := l.start(1, l.writeConf("r2.conf", strings.Replace(seedConf("BACKUP", 80, uni(1, 0)), "auth_pass 1111", "auth_pass 2222", 1)))
-	b.mustLine("(VI_1) received an invalid passwd!", time.Time{}, startupTimeout)
-	b.mustLine("(VI_1) Entering MASTER STATE", time.Time{}, backupDown+2*time.Second)
+	m := l.start(0, l.WriteConf("r1.conf", seedConf("MASTER", 100, uni(0, 1))))
+	m.MustLine("(VI_1) Entering MASTER STATE", time.Time{}, startupTimeout)
+	b := l.start(1, l.WriteConf("r2.conf", strings.Replace(seedConf("BACKUP", 80, uni(1, 0)), "auth_pass 1111", "auth_pass 2222", 1)))
+	b.MustLine("(VI_1) received an invalid passwd!", time.Time{}, startupTimeout)
+	b.MustLine("(VI_1) Entering MASTER STATE", time.Time{}, backupDown+2*time.Second)
 }
 
 // TestNoPreempt: seed 001 §6. Both start as BACKUP with nopreempt; the
@@ -270,13 +271,13 @@ func TestUnicastWrongPassword(t *testing.T) {
 // started later, leaves it there.
 func TestNoPreempt(t *testing.T) {
 	l := newLab(t, 2)
-	b := l.start(1, l.writeConf("r2.conf", seedConf("BACKUP", 80, "    nopreempt\n")))
-	b.mustLine("(VI_1) Entering MASTER STATE", time.Time{}, backupDown+startupTimeout)
-	m := l.start(0, l.writeConf("r1.conf", seedConf("BACKUP", 100, "    nopreempt\n")))
-	m.mustLine("(VI_1) Entering BACKUP STATE (init)", time.Time{}, startupTimeout)
+	b := l.start(1, l.WriteConf("r2.conf", seedConf("BACKUP", 80, "    nopreempt\n")))
+	b.MustLine("(VI_1) Entering MASTER STATE", time.Time{}, backupDown+startupTimeout)
+	m := l.start(0, l.WriteConf("r1.conf", seedConf("BACKUP", 100, "    nopreempt\n")))
+	m.MustLine("(VI_1) Entering BACKUP STATE (init)", time.Time{}, startupTimeout)
 	time.Sleep(masterDown + time.Second)
-	if m.count("Entering MASTER STATE") != 0 {
-		t.Errorf("the higher priority preempted despite nopreempt:\n%s", m.logText())
+	if m.Count("Entering MASTER STATE") != 0 {
+		t.Errorf("the higher priority preempted despite nopreempt:\n%s", m.LogText())
 	}
 	checkHolder(t, l, 1)
 }
@@ -285,16 +286,16 @@ func TestNoPreempt(t *testing.T) {
 // daemon runs with nothing configured, as keepalived does, until SIGTERM.
 func TestIdleWithoutConfiguration(t *testing.T) {
 	l := newLab(t, 1)
-	d := l.start(0, l.dir+"/missing.conf")
-	d.mustLine("Config files missing '"+l.dir+"/missing.conf'.", time.Time{}, startupTimeout)
-	d.mustLine("Startup complete", time.Time{}, startupTimeout)
-	d.signal(syscall.SIGHUP)
-	d.mustLine("Reloading is not supported yet", time.Time{}, startupTimeout)
-	d.signal(syscall.SIGUSR1) // would end a daemon that did not catch it
-	d.mustLine("Signal 10 (user defined signal 1) ignored", time.Time{}, startupTimeout)
-	d.signal(syscall.SIGTERM)
-	if code := d.wait(5 * time.Second); code != 0 {
+	d := l.start(0, l.Dir+"/missing.conf")
+	d.MustLine("Config files missing '"+l.Dir+"/missing.conf'.", time.Time{}, startupTimeout)
+	d.MustLine("Startup complete", time.Time{}, startupTimeout)
+	d.Signal(syscall.SIGHUP)
+	d.MustLine("Reloading is not supported yet", time.Time{}, startupTimeout)
+	d.Signal(syscall.SIGUSR1) // would end a daemon that did not catch it
+	d.MustLine("Signal 10 (user defined signal 1) ignored", time.Time{}, startupTimeout)
+	d.Signal(syscall.SIGTERM)
+	if code := d.Wait(5 * time.Second); code != 0 {
 		t.Errorf("exit %d", code)
 	}
-	d.mustLine("Stopped Keepalived v2.2.7", time.Time{}, time.Second)
+	d.MustLine("Stopped Keepalived v2.2.7", time.Time{}, time.Second)
 }

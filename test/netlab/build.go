@@ -1,0 +1,44 @@
+package netlab
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// ReferencePath is Debian's keepalived, the reference implementation.
+const ReferencePath = "/usr/sbin/keepalived"
+
+// ReferenceVersion is the only version the comparisons accept.
+const ReferenceVersion = "Keepalived v2.2.7"
+
+// CheckReference returns an error unless ReferencePath is Debian's
+// keepalived 2.2.7 (and not, say, ours installed over it).
+func CheckReference() error {
+	out, err := exec.Command(ReferencePath, "-v").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%s -v: %v", ReferencePath, err)
+	}
+	first, _, _ := strings.Cut(string(out), "\n")
+	if !strings.HasPrefix(first, ReferenceVersion) || strings.Contains(string(out), "gokeepalived") {
+		return fmt.Errorf("%s is not Debian's keepalived 2.2.7: %q", ReferencePath, first)
+	}
+	return nil
+}
+
+// BuildOurs builds cmd/keepalived into dir and returns the binary's path.
+func BuildOurs(dir string) (string, error) {
+	bin := filepath.Join(dir, "keepalived")
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(goTool); err != nil {
+		goTool = "go"
+	}
+	build := exec.Command(goTool, "build", "-buildvcs=false", "-o", bin, "github.com/gokeepalived/gokeepalived/cmd/keepalived")
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building keepalived: %v\n%s", err, out)
+	}
+	return bin, nil
+}
