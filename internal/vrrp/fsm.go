@@ -56,18 +56,7 @@ type Machine struct {
 // when a value is absent are filled in (version 2, priority 100, advert
 // interval 1s, 3 down-timer adverts).
 func New(p Params) *Machine {
-	if p.Version != 3 {
-		p.Version = 2
-	}
-	if p.Priority <= 0 || p.Priority > PrioOwner {
-		p.Priority = 100
-	}
-	if p.AdvertIntUsec <= 0 {
-		p.AdvertIntUsec = usecPerSec
-	}
-	if p.DownTimerAdverts <= 0 {
-		p.DownTimerAdverts = defaultDownTimerAdverts
-	}
+	p = withDefaults(p)
 	m := &Machine{
 		p:              p,
 		basePrio:       p.Priority,
@@ -91,6 +80,22 @@ func New(p Params) *Machine {
 		}
 	}
 	return m
+}
+
+func withDefaults(p Params) Params {
+	if p.Version != 3 {
+		p.Version = 2
+	}
+	if p.Priority <= 0 || p.Priority > PrioOwner {
+		p.Priority = 100
+	}
+	if p.AdvertIntUsec <= 0 {
+		p.AdvertIntUsec = usecPerSec
+	}
+	if p.DownTimerAdverts <= 0 {
+		p.DownTimerAdverts = defaultDownTimerAdverts
+	}
+	return p
 }
 
 // Name is the instance name.
@@ -141,6 +146,8 @@ func (m *Machine) Step(ev Event, now time.Time) []Action {
 		m.timer(e.Timer, now)
 	case Track:
 		m.track(e, now)
+	case Reload:
+		m.reload(e.Params, now)
 	}
 	return *m.out
 }

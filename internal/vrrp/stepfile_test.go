@@ -23,7 +23,7 @@ import (
 //	> VI_1 send-advert prio=100          (an action, in order)
 //	= VI_1 MASTER prio=100 timer=@4.609375  (each instance's state after)
 //
-// Events: start, stop, delete, timer [main|garp],
+// Events: start, stop, delete, timer [main|garp], reload KEY=VALUE...,
 // advert from=IP prio=N [int=SECONDS] [ver=N] [vrid=N] [addrs=IP,..] [differ],
 // track NAME up|down [kind=script|interface|file|process|bfd] [weight=N].
 // Lines starting with '>' and '=' are generated: go test -update rewrites
@@ -161,8 +161,20 @@ var kindByName = map[string]TrackerKind{"script": KindScript, "interface": KindI
 // defaults (5 repeats now and 5 after 5 s, for the master transition and
 // after a lower priority advert).
 func (r *stepRun) instance(f []string) error {
+	p, err := parseParams(f)
+	if err != nil {
+		return err
+	}
+	r.machines[p.Name] = New(p)
+	r.order = append(r.order, p.Name)
+	return nil
+}
+
+// parseParams reads "NAME key=value..." (an instance line, or a reload
+// event's new configuration).
+func parseParams(f []string) (Params, error) {
 	if len(f) == 0 {
-		return fmt.Errorf("instance needs a name")
+		return Params{}, fmt.Errorf("instance needs a name")
 	}
 	p := Params{Name: f[0], VRID: 51, GARPDelayUsec: 5 * usecPerSec, GARPRepeat: 5, GARPRefreshRepeat: 1,
 		GARPLowerPrioDelayUsec: 5 * usecPerSec, GARPLowerPrioRepeat: 5}
@@ -227,20 +239,18 @@ func (r *stepRun) instance(f []string) error {
 		case "track":
 			parts := strings.Split(v, ":")
 			if len(parts) != 3 {
-				return fmt.Errorf("track=name:kind:weight")
+				return p, fmt.Errorf("track=name:kind:weight")
 			}
 			w, _ := strconv.Atoi(parts[2])
 			p.Trackers = append(p.Trackers, TrackerParam{Name: parts[0], Kind: kindByName[parts[1]], Weight: w})
 		default:
-			return fmt.Errorf("unknown instance setting %q", k)
+			return p, fmt.Errorf("unknown instance setting %q", k)
 		}
 		if err != nil {
-			return err
+			return p, err
 		}
 	}
-	r.machines[p.Name] = New(p)
-	r.order = append(r.order, p.Name)
-	return nil
+	return p, nil
 }
 
 func (r *stepRun) group(f []string) error {
@@ -320,6 +330,11 @@ func parseEvent(m *Machine, f []string) (Event, error) {
 		return Stop{}, nil
 	case "delete":
 		return Delete{}, nil
+	case "reload":
+		// "reload key=value...": the instance's new configuration, in
+		// the instance line's terms.
+		p, err := parseParams(append([]string{m.Name()}, f[1:]...))
+		return Reload{Params: p}, err
 	case "timer":
 		if len(f) > 1 && f[1] == "garp" {
 			return TimerFired{Timer: TimerGARP}, nil

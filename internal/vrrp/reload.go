@@ -1,0 +1,88 @@
+package vrrp
+
+import "time"
+
+// Reload hands a running instance the parameters of a reloaded
+// configuration (SIGHUP). The caller reloads only an instance whose
+// identity is unchanged (name, VRID, interface, family, version, sync
+// group); any other change is a Delete of the old machine and a Start of
+// a new one.
+//
+// keepalived keeps an instance's state across a reload
+// (restore_vrrp_state): a master stays master, a backup stays backup, and
+// nothing is given up and taken again. A master re-sends an advert at
+// once, logs "setting VIPs." and announces every address again; the
+// caller turns ActAddVIPs/Routes/Rules into the difference between the
+// old and the new sets, so that an unchanged address is never touched.
+type Reload struct{ Params Params }
+
+func (Reload) isEvent() {}
+
+func (m *Machine) reload(p Params, now time.Time) {
+	p = withDefaults(p)
+	old := m.trackers
+	m.trackers = nil
+	for _, t := range p.Trackers {
+		if m.findTracker(t.Kind, t.Name) != nil {
+			continue
+		}
+		nt := tracker{name: t.Name, kind: t.Kind, weight: t.Weight, status: statusUp}
+		if t.Kind == KindScript {
+			nt.status = statusUnknown
+		}
+		// A tracker the old configuration had keeps what it last
+		// reported: a reload does not re-run the checks' verdicts.
+		for _, o := range old {
+			if o.kind == t.Kind && o.name == t.Name {
+				nt.status = o.status
+			}
+		}
+		m.trackers = append(m.trackers, nt)
+	}
+	prev := m.p
+	m.p = p
+	m.basePrio = p.Priority
+	m.adverInt = p.AdvertIntUsec
+	if !m.started || m.state == Stopped || m.state == Deleted {
+		m.effPrio = p.Priority
+		m.masterAdverInt = m.adverInt
+		return
+	}
+	// The new base priority is not a tracker change: no "Changing
+	// effective priority" line.
+	m.effPrio = p.Priority
+	if p.Priority != PrioOwner {
+		m.effPrio = EffectivePriority(m.basePrio, m.totalPriority())
+	}
+	// keepalived's reloaded instance starts from its own interval; a v3
+	// backup adopts the master's again from its next advert.
+	m.masterAdverInt = m.adverInt
+	m.msDownTimer = m.msDown()
+	switch m.state {
+	case Master:
+		m.sendAdvert(m.effPrio)
+		if len(p.VIPs) > 0 {
+			m.log(msgVIPs, p.Name, msgVerbSet, msgKindVIPNone)
+		}
+		if len(p.EVIPs) > 0 {
+			m.log(msgVIPs, p.Name, msgVerbSet, msgKindEVIP)
+		}
+		m.emit(Action{Kind: ActAddVIPs})
+		// Routes and rules the old configuration had are the caller's
+		// to remove, even when the new one has none.
+		if p.Routes || prev.Routes {
+			m.emit(Action{Kind: ActAddRoutes})
+		}
+		if p.Rules || prev.Rules {
+			m.emit(Action{Kind: ActAddRules})
+		}
+		m.linkUpdate(p.GARPRepeat)
+		m.clearMain()
+		m.initSands(now)
+	case Backup:
+		// The master-down deadline restarts with the new interval and
+		// skew, as keepalived's re-initialised timers do.
+		m.clearMain()
+		m.initSands(now)
+	}
+}
