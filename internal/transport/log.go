@@ -43,7 +43,7 @@ const (
 	msgTotalLength      = "(%s) ip_tot_len mismatch against received length. %d and received %d"                   // keepalived
 	msgChecksum         = "(%s) Invalid VRRPv%d checksum"                                                          // keepalived
 	msgDestination      = "(%s) advert from %s to %s, expected to %s - ignoring"
-	msgAddrList         = "(%s) ip address associated with VRID %d not present in MASTER advert : %s" // keepalived
+	msgAddrList         = "(%s) ip address associated with VRID %d not present in MASTER advert: %s" // keepalived
 	msgUnicastSrc       = "(%s) unicast source address %s not a unicast peer"                         // keepalived
 	msgTTLRange         = "(%s) TTL/HL %d not in range %d - %d"                                       // keepalived
 	msgAdvertInterval   = "(%s) advertisement interval 0 in advert from %s - ignoring"

@@ -209,7 +209,7 @@ func TestDropLogTexts(t *testing.T) {
 			p := advertFor(viewV2Pass())
 			p.Addrs = []netip.Addr{vip1, netip.MustParseAddr("192.0.2.99")}
 			return build4(t, p, addrA, vrrp.Group4, 255, nil)
-		}, "(VI_PASS) ip address associated with VRID 51 not present in MASTER advert : 192.0.2.101"},
+		}, "(VI_PASS) ip address associated with VRID 51 not present in MASTER advert: 192.0.2.101"},
 		{viewV2Pass(), func(t *testing.T) wire {
 			w := build4(t, advertFor(viewV2Pass()), addrA, vrrp.Group4, 255, nil)
 			w.b = w.b[:len(w.b)-4]
