@@ -3,6 +3,8 @@ package daemon
 import (
 	"fmt"
 	"net/netip"
+	"slices"
+	"strings"
 
 	"github.com/gokeepalived/gokeepalived/internal/announce"
 	"github.com/gokeepalived/gokeepalived/internal/netif"
@@ -27,6 +29,9 @@ type spec struct {
 	// virtual_routes and virtual_rules.
 	addrs, routes, rules netif.Set
 	targets              []announce.Target
+	// group is the instance's vrrp_sync_group as "NAME:MEMBER,MEMBER"
+	// ("" outside any): part of its identity across reloads.
+	group string
 }
 
 // buildSpecs reads every instance. An error is a configuration
@@ -39,6 +44,24 @@ func buildSpecs(cfg *config.Config) ([]spec, error) {
 			return nil, err
 		}
 		specs = append(specs, s)
+	}
+	names := map[string]bool{}
+	for i := range specs {
+		names[specs[i].name] = true
+	}
+	for _, g := range cfg.SyncGroups {
+		var members []string
+		for _, m := range g.Members {
+			if names[m] {
+				members = append(members, m)
+			}
+		}
+		sig := g.Name + ":" + strings.Join(members, ",")
+		for i := range specs {
+			if slices.Contains(g.Members, specs[i].name) {
+				specs[i].group = sig
+			}
+		}
 	}
 	return specs, nil
 }

@@ -22,27 +22,33 @@ type loader func(config.Options) (*config.Config, config.Diagnostics)
 // loadConfig reads the configuration and logs every diagnostic. ok is
 // false when the daemon must stop, with its exit status.
 func loadConfig(o cli.Options, load loader, log logging.Logger) (cfg *config.Config, exit int, ok bool) {
+	cfg, _, exit, ok = readConfig(o, load, log)
+	return cfg, exit, ok
+}
+
+// readConfig is loadConfig with the diagnostics, for reloads.
+func readConfig(o cli.Options, load loader, log logging.Logger) (cfg *config.Config, diags config.Diagnostics, exit int, ok bool) {
 	logging.Detailf(log, fmtOpening, o.ConfigFile)
 	if d, bad := cli.MainFileProblem(o.ConfigFile, o.AllConfig); bad {
 		logging.Infof(log, "%s", d.String())
 		if o.AllConfig {
-			return nil, exitConfigFiles, false
+			return nil, config.Diagnostics{d}, exitConfigFiles, false
 		}
 		// keepalived runs on, with nothing configured.
-		return config.NewConfig(), 0, true
+		return config.NewConfig(), config.Diagnostics{d}, 0, true
 	}
 	logging.Infof(log, fmtConfiguration, o.ConfigFile)
-	cfg, diags := load(config.Options{File: o.ConfigFile, ConfigID: o.ConfigID, AllConfig: o.AllConfig})
+	cfg, diags = load(config.Options{File: o.ConfigFile, ConfigID: o.ConfigID, AllConfig: o.AllConfig})
 	for _, d := range diags {
 		logging.Infof(log, "%s", d.String())
 	}
 	if !diags.Fatal() {
-		return cfg, 0, true
+		return cfg, diags, 0, true
 	}
 	for _, d := range diags {
 		if d.Class == config.ClassConfigFile || d.Class == config.ClassFileNotFound && o.AllConfig {
-			return nil, exitConfigFiles, false
+			return nil, diags, exitConfigFiles, false
 		}
 	}
-	return nil, exitConfig, false
+	return nil, diags, exitConfig, false
 }

@@ -65,7 +65,7 @@ func run(o cli.Options, env runEnv) int {
 		}
 	}
 
-	cfg, code, ok := loadConfig(o, env.load, log)
+	cfg, diags, code, ok := readConfig(o, env.load, log)
 	if !ok {
 		return code
 	}
@@ -88,7 +88,7 @@ func run(o cli.Options, env runEnv) int {
 		defer removePidFile(p, pid)
 	}
 
-	code = serve(o, cfg, specs, log, env)
+	code = serve(o, cfg, diags, specs, log, env)
 	logging.Infof(log, fmtStoppedUsage, usage()...)
 	return code
 }

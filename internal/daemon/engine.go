@@ -42,6 +42,11 @@ type instance struct {
 	// following: the transport was told the source of the master this
 	// backup follows (SetMaster), to be cleared when it leaves BACKUP.
 	following bool
+	// prev is the configuration before a reload, while the machine takes
+	// the new one: add actions apply only the difference.
+	prev *spec
+	// dead: deleted by a reload (its slot stays, for the timer keys).
+	dead bool
 }
 
 // linkTracker is one instance's interest in an interface's state: a
@@ -64,6 +69,9 @@ type engine struct {
 	keepVIPs bool
 	stopping bool
 	due      []timerEntry
+	// linkUp, when set, says whether an interface is up, for instances
+	// starting after a reload.
+	linkUp func(name string) bool
 }
 
 func newEngine(log logging.Logger, host hostApplier, garp announcer) *engine {
@@ -111,7 +119,7 @@ func (e *engine) start(now time.Time) {
 
 // advert hands an instance an advert that passed the transport's checks.
 func (e *engine) advert(idx int, ad *vrrp.Advert, now time.Time) {
-	if idx < 0 || idx >= len(e.insts) || e.stopping {
+	if idx < 0 || idx >= len(e.insts) || e.stopping || e.insts[idx].dead {
 		return
 	}
 	in := e.insts[idx]
@@ -131,7 +139,9 @@ func (e *engine) next() (time.Time, bool) { return e.timers.next() }
 func (e *engine) fire(now time.Time) {
 	e.due = e.timers.due(now, e.due[:0])
 	for _, t := range e.due {
-		e.step(e.insts[t.key.inst], vrrp.TimerFired{Timer: t.key.timer}, now)
+		if in := e.insts[t.key.inst]; !in.dead {
+			e.step(in, vrrp.TimerFired{Timer: t.key.timer}, now)
+		}
 	}
 }
 
@@ -140,7 +150,9 @@ func (e *engine) fire(now time.Time) {
 func (e *engine) stop(now time.Time) {
 	e.stopping = true
 	for _, in := range e.insts {
-		e.step(in, vrrp.Stop{}, now)
+		if !in.dead {
+			e.step(in, vrrp.Stop{}, now)
+		}
 	}
 }
 
@@ -187,19 +199,19 @@ func (e *engine) perform(acts []vrrp.Action) {
 				_ = in.adv.Send(uint8(a.Priority))
 			}
 		case vrrp.ActAddVIPs:
-			e.apply(in, "set VIPs", netif.PlanAdd(in.spec.addrs))
+			e.apply(in, "set VIPs", plan(in, addrsOf))
 		case vrrp.ActDelVIPs:
 			if !e.keep() {
 				e.apply(in, "remove VIPs", netif.PlanRemove(in.spec.addrs))
 			}
 		case vrrp.ActAddRoutes:
-			e.apply(in, "set virtual routes", netif.PlanAdd(in.spec.routes))
+			e.apply(in, "set virtual routes", plan(in, routesOf))
 		case vrrp.ActDelRoutes:
 			if !e.keep() {
 				e.apply(in, "remove virtual routes", netif.PlanRemove(in.spec.routes))
 			}
 		case vrrp.ActAddRules:
-			e.apply(in, "set virtual rules", netif.PlanAdd(in.spec.rules))
+			e.apply(in, "set virtual rules", plan(in, rulesOf))
 		case vrrp.ActDelRules:
 			if !e.keep() {
 				e.apply(in, "remove virtual rules", netif.PlanRemove(in.spec.rules))

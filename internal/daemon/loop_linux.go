@@ -39,6 +39,8 @@ type loop struct {
 	stop    <-chan struct{}
 	lost    *lossCounter
 	sender  forgetter
+	// reload re-reads the configuration (SIGHUP).
+	reload func()
 }
 
 // run returns on a stop signal.
@@ -104,7 +106,9 @@ func (l *loop) signal(s os.Signal) bool {
 	case syscall.SIGTERM, syscall.SIGINT:
 		return true
 	case syscall.SIGHUP:
-		logging.Infof(l.log, msgReload)
+		if l.reload != nil {
+			l.reload()
+		}
 	default:
 		logging.Infof(l.log, fmtDumpSignal, s.(syscall.Signal), s)
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/gokeepalived/gokeepalived/internal/logging"
 	"github.com/gokeepalived/gokeepalived/internal/netif"
 	"github.com/gokeepalived/gokeepalived/internal/transport"
-	"github.com/gokeepalived/gokeepalived/internal/vrrp"
 	"github.com/gokeepalived/gokeepalived/pkg/config"
 )
 
@@ -36,11 +35,68 @@ type host struct {
 	static   netif.Set
 	vmacs    []netif.VMAC
 	keepVIPs bool
+	// packets carries the adverts the socket goroutines received to the
+	// loop; lost counts those dropped because it was full.
+	packets chan packet
+	lost    lossCounter
+	// parents maps each VMAC to its interface, for the GARP rate limits.
+	parents map[string]string
+}
+
+// open makes an instance's VMAC and registers its sockets (opener).
+func (h *host) open(s *spec, idx int) (advertiser, error) {
+	if s.vmac != nil {
+		if err := h.nl.CreateVMAC(*s.vmac); err != nil {
+			return nil, err
+		}
+		h.vmacs = append(h.vmacs, *s.vmac)
+		h.parents[s.vmac.Name] = s.vmac.Parent
+	}
+	reg, err := h.pool.Register(s.iface, s.view, func(a *transport.Advert) {
+		ad := advertOf(a)
+		select {
+		case h.packets <- packet{idx: idx, ad: ad}:
+		default:
+			h.lost.add()
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The tie-breaker is the address the adverts leave from, which the
+	// transport chose when the file names none.
+	s.params.SrcIP = reg.View().Src
+	return reg, nil
+}
+
+// update gives a kept instance's sockets their new view (opener).
+func (h *host) update(adv advertiser, s *spec) error {
+	reg := adv.(*transport.Registration)
+	if !s.view.Src.IsValid() {
+		s.view.Src = reg.View().Src
+	}
+	return reg.Update(s.view)
+}
+
+// release frees a removed instance's sockets and VMAC (opener).
+func (h *host) release(s *spec, adv advertiser) {
+	adv.(*transport.Registration).Close()
+	if s.vmac == nil {
+		return
+	}
+	for i, vm := range h.vmacs {
+		if vm.Name == s.vmac.Name {
+			h.nl.DeleteVMAC(vm)
+			h.vmacs = append(h.vmacs[:i], h.vmacs[i+1:]...)
+			delete(h.parents, vm.Name)
+			break
+		}
+	}
 }
 
 // serve sets up the host, runs the instances until a stop signal, and
 // tears everything down. It returns the exit status.
-func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, env runEnv) int {
+func serve(o cli.Options, cfg *config.Config, diags config.Diagnostics, specs []spec, log logging.Logger, env runEnv) int {
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, append(append([]os.Signal{syscall.SIGHUP}, stopSignals...), dumpSignals...)...)
 	defer signal.Stop(sigs)
@@ -79,55 +135,12 @@ func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, 
 		return exitSetup
 	}
 
-	packets := make(chan packet, 4096)
-	var lost lossCounter
+	h.packets = make(chan packet, 4096)
+	h.parents = map[string]string{}
 	eng := newEngine(log, nl, nil)
 	eng.keepVIPs = o.DontReleaseVRRP
-	machines := map[string]*vrrp.Machine{}
-	parents := map[string]string{} // VMAC → parent, for the GARP rate limits
-	for _, s := range specs {
-		var err error
-		if s.vmac != nil {
-			if err = nl.CreateVMAC(*s.vmac); err == nil {
-				h.vmacs = append(h.vmacs, *s.vmac)
-				parents[s.vmac.Name] = s.vmac.Parent
-			}
-		}
-		var reg *transport.Registration
-		if err == nil {
-			idx := len(eng.insts)
-			reg, err = h.pool.Register(s.iface, s.view, func(a *transport.Advert) {
-				ad := advertOf(a)
-				select {
-				case packets <- packet{idx: idx, ad: ad}:
-				default:
-					lost.add()
-				}
-			})
-		}
-		if err != nil {
-			logging.Errorf(log, fmtInstanceSkip, s.name, err)
-			continue
-		}
-		// The tie-breaker is the address the adverts leave from, which
-		// the transport chose when the file names none.
-		s.params.SrcIP = reg.View().Src
-		m := vrrp.New(s.params)
-		machines[s.name] = m
-		eng.add(s, m, reg)
-	}
-	for _, g := range cfg.SyncGroups {
-		var members []*vrrp.Machine
-		for _, name := range g.Members {
-			if m := machines[name]; m != nil {
-				members = append(members, m)
-			}
-		}
-		if len(members) > 0 {
-			vrrp.NewGroup(g.Name, members...)
-		}
-	}
-	h.ann = announce.NewAnnouncer(h.sender, announce.ConfigLimits(cfg, func(ifname string) string { return parents[ifname] }))
+	eng.linkUp = linkUp
+	h.ann = announce.NewAnnouncer(h.sender, announce.ConfigLimits(cfg, func(ifname string) string { return h.parents[ifname] }))
 	eng.garp = h.ann
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -139,19 +152,15 @@ func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, 
 	}
 
 	logging.Infof(log, msgStartup)
-	now := time.Now()
-	// Interfaces already down start their instances in FAULT.
-	for _, name := range eng.trackedLinks() {
-		if !linkUp(name) {
-			eng.linkState(name, false, now)
-		}
-	}
-	eng.start(now)
+	// The first configuration is a reload of nothing: every instance is
+	// new.
+	eng.reload(specs, h, time.Now())
 	if env.ready != nil {
 		env.ready()
 	}
 
-	l := loop{eng: eng, log: log, packets: packets, links: links, sigs: sigs, stop: env.stop, lost: &lost, sender: h.sender}
+	r := newReloader(o, env.load, log, eng, h, diags)
+	l := loop{eng: eng, log: log, packets: h.packets, links: links, sigs: sigs, stop: env.stop, lost: &h.lost, sender: h.sender, reload: r.reload}
 	l.run()
 
 	logging.Infof(log, msgStopping)

@@ -11,7 +11,7 @@ import (
 )
 
 // serve needs Linux: netlink, raw sockets, packet sockets.
-func serve(_ cli.Options, _ *config.Config, _ []spec, log logging.Logger, _ runEnv) int {
+func serve(_ cli.Options, _ *config.Config, _ config.Diagnostics, _ []spec, log logging.Logger, _ runEnv) int {
 	logging.Errorf(log, fmtSetupFailed, errors.New("the VRRP daemon runs on Linux only"))
 	return exitSetup
 }

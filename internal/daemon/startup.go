@@ -25,19 +25,25 @@ const (
 	msgStoppedChild  = "Stopped"
 	fmtStopped       = "Stopped %s"
 
-	// ours.
-	msgReload       = "Reloading is not supported yet (SIGHUP ignored); the running configuration is unchanged"
-	fmtNoVRRP       = "VRRP is disabled (-C): nothing to run"
-	fmtPidFile      = "Cannot write pid file %s: %v"
-	fmtSetupFailed  = "Cannot start: %v"
-	fmtInstanceSkip = "(%s) cannot run: %v"
-	fmtRefused      = "VRRP cannot run with this configuration: %v"
-	fmtPacketsLost  = "%d received adverts dropped: the event loop was too slow to read them"
-	fmtNetNS        = "net_namespace %s is not supported yet; running in the current network namespace"
-	fmtDumpSignal   = "Signal %d (%s) ignored: the data and stats dumps are not supported yet"
-	fmtStaticSet    = "Cannot set static addresses, routes or rules: %v"
-	fmtStaticDel    = "Cannot remove static addresses, routes or rules: %v"
-	fmtRelease      = "Cannot remove what is left of ours: %v"
+	// SIGHUP: the parent's line, then the VRRP side's two.
+	msgReloading      = "Reloading ..."
+	msgReloadingChild = "Reloading"
+	msgReloadComplete = "Reload complete"
+
+	// ours (keepalived has no refusal: it runs what it could read).
+	fmtReloadRefused = "Reload refused, the running configuration is unchanged: %s"
+	fmtReloadSummary = "Reload: %d instances kept, %d added, %d removed"
+	fmtNoVRRP        = "VRRP is disabled (-C): nothing to run"
+	fmtPidFile       = "Cannot write pid file %s: %v"
+	fmtSetupFailed   = "Cannot start: %v"
+	fmtInstanceSkip  = "(%s) cannot run: %v"
+	fmtRefused       = "VRRP cannot run with this configuration: %v"
+	fmtPacketsLost   = "%d received adverts dropped: the event loop was too slow to read them"
+	fmtNetNS         = "net_namespace %s is not supported yet; running in the current network namespace"
+	fmtDumpSignal    = "Signal %d (%s) ignored: the data and stats dumps are not supported yet"
+	fmtStaticSet     = "Cannot set static addresses, routes or rules: %v"
+	fmtStaticDel     = "Cannot remove static addresses, routes or rules: %v"
+	fmtRelease       = "Cannot remove what is left of ours: %v"
 )
 
 // commandLineWidth is where keepalived wraps its "Command line:" line:

@@ -290,7 +290,7 @@ func TestIdleWithoutConfiguration(t *testing.T) {
 	d.MustLine("Config files missing '"+l.Dir+"/missing.conf'.", time.Time{}, startupTimeout)
 	d.MustLine("Startup complete", time.Time{}, startupTimeout)
 	d.Signal(syscall.SIGHUP)
-	d.MustLine("Reloading is not supported yet", time.Time{}, startupTimeout)
+	d.MustLine("Reload refused, the running configuration is unchanged", time.Time{}, startupTimeout)
 	d.Signal(syscall.SIGUSR1) // would end a daemon that did not catch it
 	d.MustLine("Signal 10 (user defined signal 1) ignored", time.Time{}, startupTimeout)
 	d.Signal(syscall.SIGTERM)
