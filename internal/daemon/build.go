@@ -96,6 +96,16 @@ func buildSpec(v *config.VRRPInstance, g *config.GlobalDefs) (spec, error) {
 		}
 	}
 	set := netif.InstanceSet(v, dev)
+	if s.vmac != nil {
+		// keepalived 2.2.7 puts the VIPs configured on the instance's
+		// interface ("dev eth0", label kept) on the VMAC instead: the
+		// VMAC's MAC is the one that answers ARP for them.
+		for i := range set.Addrs {
+			if set.Addrs[i].Dev == v.Interface {
+				set.Addrs[i].Dev = dev
+			}
+		}
+	}
 	s.addrs = netif.Set{Addrs: set.Addrs}
 	s.routes = netif.Set{Routes: set.Routes}
 	s.rules = netif.Set{Rules: set.Rules}

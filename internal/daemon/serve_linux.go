@@ -51,6 +51,12 @@ func (h *host) open(s *spec, idx int) (advertiser, error) {
 		}
 		h.vmacs = append(h.vmacs, *s.vmac)
 		h.parents[s.vmac.Name] = s.vmac.Parent
+		// The VMAC has no address of its own (an IPv4 one gets only the
+		// VIPs, and those only as master): as keepalived 2.2.7 does, the
+		// adverts leave from the parent's address, with the VMAC's MAC.
+		if !s.view.Src.IsValid() {
+			s.view.Src = transport.InterfaceSource(s.vmac.Parent, s.view.Family)
+		}
 	}
 	reg, err := h.pool.Register(s.iface, s.view, func(a *transport.Advert) {
 		ad := advertOf(a)

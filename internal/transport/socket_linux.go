@@ -157,6 +157,19 @@ func (p *Pool) Close() error {
 	return errors.Join(errs...)
 }
 
+// InterfaceSource returns keepalived's default advert source on the
+// interface named: its first IPv4 address, or its first IPv6 link-local
+// one; invalid when it has none. The daemon takes it from a VMAC's parent:
+// keepalived sends a VMAC instance's adverts from the base interface's
+// address (the VMAC holds none but the VIPs).
+func InterfaceSource(name string, f vrrp.Family) netip.Addr {
+	ifi, err := net.InterfaceByName(name)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return interfaceSource(ifi.Index, f)
+}
+
 // interfaceSource returns keepalived's default advert source on the
 // interface: its first IPv4 address, or its first IPv6 link-local one.
 func interfaceSource(ifindex int, f vrrp.Family) netip.Addr {
