@@ -208,3 +208,104 @@ func testHostile(t *testing.T, k netlab.Kind) {
 		}
 	}
 }
+
+// TestHostileIPv6: the injector against a VRRPv3 IPv6 pair (adverts
+// every 100 ms): forged adverts from the client's link-local address
+// are refused with keepalived's lines and change nothing.
+func TestHostileIPv6(t *testing.T) {
+	for _, k := range []netlab.Kind{netlab.Ours, netlab.Reference} {
+		t.Run(k.String(), func(t *testing.T) {
+			if k == netlab.Reference {
+				if _, err := os.Stat(netlab.ReferencePath); err != nil {
+					t.Skipf("no %s: %v", netlab.ReferencePath, err)
+				}
+			}
+			t.Parallel()
+			testHostileIPv6(t, k)
+		})
+	}
+}
+
+func testHostileIPv6(t *testing.T, k netlab.Kind) {
+	const vip6 = "fd00::248"
+	conf := func(state string, prio int) string {
+		c := v3Conf(state, prio, "0.1", vip6+"/64 dev eth0")
+		return strings.Replace(c, "   vrrp_version 3\n", "   vrrp_version 3\n   log_unknown_vrids\n", 1)
+	}
+	l := newLab(t, 2)
+	m := l.Start(k, binary, 0, l.WriteConf("r1.conf", conf("MASTER", 100)))
+	m.MustLine("(VI_1) Entering MASTER STATE", time.Time{}, startupTimeout)
+	b := l.Start(k, binary, 1, l.WriteConf("r2.conf", conf("BACKUP", 80)))
+	b.MustLine("(VI_1) Entering BACKUP STATE (init)", time.Time{}, startupTimeout)
+	time.Sleep(300 * time.Millisecond)
+	routers := []*netlab.Daemon{m, b}
+	j := newInjector(t, l)
+	if !j.ll.IsValid() {
+		t.Fatal("the client's br0 has no link-local address to send from")
+	}
+	advert := func(prio uint8, addr string) vrrp.Packet {
+		return vrrp.Packet{Version: vrrp.Version3, Type: vrrp.TypeAdvertisement, VRID: 51, Priority: prio,
+			AdvertInterval: 10, Addrs: []netip.Addr{netipAddr(addr)}}
+	}
+	g6 := vrrp.Group6
+	cases := []struct {
+		name string
+		hops int
+		msg  func() []byte
+		// want is the line each router logs; "" when keepalived logs
+		// nothing (ref) or we do not (ours).
+		ours, ref string
+	}{
+		{"hop limit 64", 64, func() []byte { return j.ipv6(advert(254, vip6), g6) },
+			"(VI_1) invalid TTL/HL. Received 64 and expect 255", "(VI_1) invalid TTL/HL. Received 64 and expect 255"},
+		{"unknown VRID", 255, func() []byte { p := advert(254, vip6); p.VRID = 99; return j.ipv6(p, g6) },
+			"Unknown VRID(99) received on interface(eth0). ignoring...", "Unknown VRID(99) received on interface(eth0). ignoring..."},
+		{"higher priority, another VIP", 255, func() []byte { return j.ipv6(advert(254, "fd00::249"), g6) },
+			"(VI_1) ip address associated with VRID 51 not present in MASTER advert: fd00::248",
+			"(VI_1) ip address associated with VRID 51 not present in MASTER advert: fd00::248"},
+		// keepalived has the kernel verify IPv6 checksums (IPV6_CHECKSUM),
+		// which drops a bad one silently; we check it ourselves to count
+		// and log it.
+		{"bad checksum", 255, func() []byte { b := j.ipv6(advert(0, vip6), g6); b[7] ^= 0x01; return b },
+			"(VI_1) Invalid VRRPv3 checksum", ""},
+	}
+	start := time.Now()
+	for _, tc := range cases {
+		sent := time.Now()
+		j.send6(tc.msg(), g6, tc.hops)
+		want := tc.ours
+		if k == netlab.Reference {
+			want = tc.ref
+		}
+		if want == "" {
+			continue
+		}
+		for i, d := range routers {
+			if _, ok := d.WaitLine(want, sent, 2*time.Second); !ok {
+				t.Errorf("%s: r%d did not log %q", tc.name, i+1, want)
+			}
+		}
+	}
+	time.Sleep(time.Second) // ten advert intervals
+	for i, d := range routers {
+		if k == netlab.Reference && d.CountSince("checksum", start) != 0 {
+			t.Errorf("r%d: keepalived logged a checksum error; the silent kernel drop this test records is gone", i+1)
+		}
+		if d.Exited() {
+			t.Errorf("r%d exited", i+1)
+		}
+		for _, s := range []string{"Entering MASTER STATE", "Entering BACKUP STATE", "Entering FAULT STATE"} {
+			if n := d.CountSince(s, start); n != 0 {
+				t.Errorf("r%d logged %q %d times after the injection", i+1, s, n)
+			}
+		}
+	}
+	if hs := l.Holders(vip6); len(hs) != 1 || hs[0] != 0 {
+		t.Errorf("%s held by %v, want r1 only", vip6, hs)
+	}
+	if t.Failed() {
+		for i, d := range routers {
+			t.Logf("r%d:\n%s", i+1, d.LogText())
+		}
+	}
+}
