@@ -1,20 +1,35 @@
 #!/usr/bin/env bash
-# The parse benchmark (make bench): generates a configuration of 10,000
-# vrrp_instances and one of 1,000 virtual_servers x 10 real_servers, runs
-# `keepalived -t` of Debian's keepalived 2.2.7 and of bin/keepalived on the
-# same files inside a throw-away network namespace that has the interfaces
-# (RUNS times each, wall time and max RSS), runs the Go benchmarks of
-# pkg/config, and writes docs/benchmarks.md.
+# The benchmarks (make bench), ours against Debian's keepalived 2.2.7 in
+# one run, written to docs/benchmarks.md:
 #
-# Needs root (namespace), iproute2, /usr/sbin/keepalived 2.2.7 and
-# /usr/bin/time (installed with apt-get when missing).
+#  1. parse: generates a configuration of 10,000 vrrp_instances and one of
+#     1,000 virtual_servers x 10 real_servers, runs `keepalived -t` of both
+#     on the same files inside a throw-away network namespace that has the
+#     interfaces (RUNS times each, wall time and max RSS), and the Go
+#     benchmarks of pkg/config;
+#  2. VRRP (test/cmd/vrrpbench, namespace labs): client-seen failover gaps
+#     on a crash and on a SIGTERM handover (REPS repetitions), and CPU/RSS
+#     of 1,000 instances at advert_int 1 (WINDOWS windows of WINDOW).
 #
-#   RUNS=5 COUNT=5 scripts/bench.sh      (make bench)
+# Needs root (namespaces), iproute2, tcpdump, /usr/sbin/keepalived 2.2.7
+# and /usr/bin/time (installed when missing).
+#
+#   scripts/bench.sh                 (make bench: RUNS=5 COUNT=5 REPS=5, 5 x 12 s windows)
+#   BENCH_QUICK=1 scripts/bench.sh   (a quick look: fewer runs, shorter windows;
+#                                     the committed table comes from the full run)
+#   BENCH_ONLY=vrrp scripts/bench.sh (only part 2, printed, docs untouched)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+quick=${BENCH_QUICK:-}
+if [ -n "$quick" ]; then
+	RUNS=${RUNS:-2} COUNT=${COUNT:-1} REPS=${REPS:-2}
+	SETTLE=${SETTLE:-3s} WINDOW=${WINDOW:-4s} WINDOWS=${WINDOWS:-2}
+fi
 RUNS=${RUNS:-5}     # -t runs per implementation and file
 COUNT=${COUNT:-5}   # go test -count for the Go benchmarks
+REPS=${REPS:-5}     # repetitions of each failover, per implementation
+SETTLE=${SETTLE:-10s} WINDOW=${WINDOW:-12s} WINDOWS=${WINDOWS:-5} # 1,000 instances
 OUT=${OUT:-docs/benchmarks.md}
 REF=/usr/sbin/keepalived
 OURS=${OURS:-bin/keepalived}
@@ -22,7 +37,9 @@ OURS=${OURS:-bin/keepalived}
 die() { echo "bench: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "needs root for the network namespace"
+command -v ip >/dev/null && command -v tcpdump >/dev/null && [ -x "$REF" ] || bash scripts/test-deps.sh
 command -v ip >/dev/null || die "needs ip (apt-get install iproute2)"
+command -v tcpdump >/dev/null || die "needs tcpdump (apt-get install tcpdump)"
 [ -x "$REF" ] || die "needs Debian's keepalived at $REF (make test-deps)"
 "$REF" -v 2>&1 | grep -q 'Keepalived v2.2.7' || die "$REF is not keepalived 2.2.7"
 if [ ! -x /usr/bin/time ]; then
@@ -44,6 +61,22 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# Part 2: VRRP, into $tmp/vrrp.md. The load is noted: the machine may be
+# shared.
+run_vrrp() {
+	vrrp_cmd="vrrpbench -keepalived $OURS -reps $REPS -settle $SETTLE -window $WINDOW -windows $WINDOWS"
+	echo "bench: $vrrp_cmd" >&2
+	go build -o "$tmp/vrrpbench" ./test/cmd/vrrpbench
+	load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+	"$tmp/vrrpbench" -keepalived "$OURS" -reps "$REPS" -settle "$SETTLE" -window "$WINDOW" -windows "$WINDOWS" >"$tmp/vrrp.md"
+	load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+	cat "$tmp/vrrp.md"
+}
+if [ "${BENCH_ONLY:-}" = vrrp ]; then
+	run_vrrp
+	exit 0
+fi
 
 echo "bench: generating configurations" >&2
 go build -o "$tmp/gen-config" ./test/gen/gen-config
@@ -120,19 +153,38 @@ gorows=$(awk '/^BenchmarkParse/ {
 			printf "| %s | %.1f | %s | %.1f | %d |\n", name, med(name, "ns/op") / 1e6, med(name, "MB/s"), med(name, "B/op") / 1048576, med(name, "allocs/op")
 	}' "$tmp/gobench" | sort)
 
+run_vrrp
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }'; }
 
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 {
 	echo "# Benchmarks"
 	echo
+	echo "Ours against Debian's keepalived 2.2.7, side by side in one run of \`make bench\`"
+	echo "(scripts/bench.sh) on $(date -u +%Y-%m-%d)$( [ -n "$quick" ] && echo ", QUICK MODE (BENCH_QUICK=1): not for the record")."
+	echo "The machine may be shared: compare medians; min and max show the noise."
+	echo
+	echo "- Machine: $(nproc) CPU(s), ${cpu:-unknown CPU}, Linux $(uname -r)"
+	echo "- $(go version)"
+	echo "- Reference: $("$REF" -v 2>&1 | head -n 1)"
+	echo
+	echo "## VRRP"
+	echo
+	echo "Namespace labs (test/netlab): a client on a bridge and two routers; both routers"
+	echo "run the same implementation on the same configuration. Command (test/cmd/vrrpbench):"
+	echo "\`$vrrp_cmd\`. Load average (1/5/15 min) before: $load_before; after: $load_after."
+	echo
+	sed 's/^## /### /' "$tmp/vrrp.md"
+	sed 's/^## /### /' test/cmd/vrrpbench/NOTES.md
+	echo
+	echo "## Configuration check"
+	echo
 	echo "Parse-and-check time of \`keepalived -t\` on generated configurations: Debian's"
 	echo "keepalived 2.2.7 against gokeepalived's \`bin/keepalived\`, on the same files, in"
 	echo "the same network namespace (which has the 40 interfaces the VRRP file names)."
 	echo "Wall time is the whole process, start to exit; RSS is the process's maximum"
 	echo "resident set. keepalived reads a configuration up to three times during \`-t\`"
-	echo "(once per process it would start); we read it once. The machine may be shared:"
-	echo "compare medians, min and max show the noise."
+	echo "(once per process it would start); we read it once."
 	echo
 	echo "Memory: our peak RSS is higher than keepalived's on these 3 MB files. The whole"
 	echo "text, its tokens and the keyword tree are alive until the typed model is built"
@@ -140,16 +192,11 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "the live set before collecting. The daemon keeps only the typed model; the parse"
 	echo "garbage is collected after start-up."
 	echo
-	echo "Produced by \`make bench\` (scripts/bench.sh, RUNS=$RUNS, COUNT=$COUNT) on $(date -u +%Y-%m-%d)."
+	echo "RUNS=$RUNS, COUNT=$COUNT. Configurations (test/gen): vrrp-10k = 10,000 vrrp_instances over 40 interfaces"
+	echo "($(wc -c <"$tmp/vrrp-10k.conf") bytes); lvs-1k-10 = 1,000 virtual_servers x 10 real_servers"
+	echo "($(wc -c <"$tmp/lvs-1k-10.conf") bytes)."
 	echo
-	echo "- Machine: $(nproc) CPU(s), ${cpu:-unknown CPU}, Linux $(uname -r)"
-	echo "- $(go version)"
-	echo "- Reference: $("$REF" -v 2>&1 | head -n 1)"
-	echo "- Configurations (test/gen): vrrp-10k = 10,000 vrrp_instances over 40 interfaces"
-	echo "  ($(wc -c <"$tmp/vrrp-10k.conf") bytes); lvs-1k-10 = 1,000 virtual_servers x 10 real_servers"
-	echo "  ($(wc -c <"$tmp/lvs-1k-10.conf") bytes)."
-	echo
-	echo "## \`keepalived -t\`, whole process"
+	echo "### \`keepalived -t\`, whole process"
 	echo
 	echo "| configuration | implementation | exit | wall min (ms) | wall median (ms) | wall max (ms) | max RSS median (MiB) |"
 	echo "|---|---|---|---|---|---|---|"
@@ -165,7 +212,7 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "Median speed-up of ours over keepalived: vrrp-10k $(ratio "${median_ms[vrrp-10k.keepalived]}" "${median_ms[vrrp-10k.ours]}"),"
 	echo "lvs-1k-10 $(ratio "${median_ms[lvs-1k-10.keepalived]}" "${median_ms[lvs-1k-10.ours]}")."
 	echo
-	echo "## Go benchmarks (pkg/config, in memory, median of $COUNT)"
+	echo "### Go benchmarks (pkg/config, in memory, median of $COUNT)"
 	echo
 	echo "\`go test -run '^\$' -bench BenchmarkParse -benchmem -count $COUNT ./pkg/config/\`: one"
 	echo "iteration is a whole config.Parse (preprocess, tokens, tree, model, checks) of"

@@ -82,7 +82,10 @@ func TestProtocolBound(t *testing.T) {
 func TestUnanswered(t *testing.T) {
 	t0 := time.Unix(1000, 0)
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
-	samples := []netlab.Sample{{at(0), "r1"}, {at(50), ""}, {at(100), "r1"}, {at(150), ""}, {at(200), ""}, {at(250), "r2"}, {at(300), ""}}
+	var samples []netlab.Sample
+	for i, who := range []string{"r1", "", "r1", "", "", "r2", ""} {
+		samples = append(samples, netlab.Sample{At: at(50 * i), Who: who})
+	}
 	tests := []struct {
 		from          time.Time
 		before, after string

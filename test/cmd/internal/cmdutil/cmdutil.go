@@ -22,6 +22,16 @@ type Program struct {
 	*netlab.Program
 	mu     sync.Mutex
 	closed bool
+	parent *Program
+}
+
+// Sub returns an owner for one lab of many (a benchmark repetition): its
+// Close removes that lab; the parent's Close (and so Ctrl-C) removes it
+// too if it is still there, and its Fatalf ends the whole command.
+func (p *Program) Sub() *Program {
+	c := &Program{Program: &netlab.Program{Verbose: p.Verbose}, parent: p}
+	p.Cleanup(c.Close)
+	return c
 }
 
 // New returns a Program whose cleanups run on SIGINT and SIGTERM, after
@@ -57,6 +67,9 @@ func (p *Program) Fatalf(format string, args ...any) {
 		// The signal handler is cleaning up and will exit: a command
 		// failing because its namespace went away is no news.
 		select {}
+	}
+	if p.parent != nil {
+		p.parent.Fatalf(format, args...)
 	}
 	fmt.Fprintf(os.Stderr, "error: "+format+"\n", args...)
 	p.Close()

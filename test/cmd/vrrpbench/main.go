@@ -1,0 +1,166 @@
+// Command vrrpbench is the VRRP part of `make bench`: our keepalived and
+// Debian's keepalived 2.2.7 side by side, in namespace labs (test/netlab),
+// on the same configurations.
+//
+//   - failover: a pair of the same implementation (seed 001 §3: MASTER
+//     100, BACKUP 80); the master crashes (SIGKILL + cable cut) or gets
+//     SIGTERM just after one of its adverts; a client dials the VIP every
+//     5 ms. Reported: the client-seen gap (r1's last answer to r2's first)
+//     and the time from r1's last advert on the wire to r2's first answer,
+//     against the protocol bound (3 × advert_int + Skew_Time after a
+//     crash, Skew_Time after priority 0).
+//   - scale: 1,000 instances at advert_int 1 (4 interfaces × 250 VRIDs),
+//     all MASTER on r1 and all BACKUP on r2; CPU (utime+stime of every
+//     process of the daemon) and RSS (VmRSS summed) over windows after a
+//     settle period.
+//
+// It writes a Markdown section on stdout, progress on stderr.
+//
+//	vrrpbench -keepalived bin/keepalived [-reps 5] [-window 12s -windows 5]
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gokeepalived/gokeepalived/test/cmd/internal/cmdutil"
+	"github.com/gokeepalived/gokeepalived/test/netlab"
+)
+
+func main() {
+	// When started by netlab's Server in a router: the TCP server.
+	netlab.MaybeServe()
+	keepalived := flag.String("keepalived", "bin/keepalived", "our keepalived binary")
+	reps := flag.Int("reps", 5, "repetitions of each failover")
+	settle := flag.Duration("settle", 10*time.Second, "scale: time after every instance reached its state, before measuring")
+	window := flag.Duration("window", 12*time.Second, "scale: length of one CPU/RSS window")
+	windows := flag.Int("windows", 5, "scale: windows measured")
+	ifaces := flag.Int("ifaces", 4, "scale: interfaces")
+	perIf := flag.Int("per-if", 250, "scale: instances per interface (VRIDs 1..N)")
+	only := flag.String("only", "", "run only 'failover' or 'scale'")
+	oursOnly := flag.Bool("ours-only", false, "run only our keepalived (for profiling; the tables then lack the reference)")
+	flag.Parse()
+	if why := cmdutil.NeedRoot(); why != "" {
+		fmt.Fprintf(os.Stderr, "vrrpbench: %s\n", why)
+		os.Exit(2)
+	}
+	if err := netlab.CheckReference(); err != nil {
+		fmt.Fprintf(os.Stderr, "vrrpbench: %v (scripts/test-deps.sh installs it)\n", err)
+		os.Exit(2)
+	}
+	ours, err := filepath.Abs(*keepalived)
+	if err == nil {
+		_, err = os.Stat(ours)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "vrrpbench: %v\n", err)
+		os.Exit(2)
+	}
+	p := cmdutil.New(false)
+	kinds := []netlab.Kind{netlab.Ours, netlab.Reference}
+	if *oursOnly {
+		kinds = kinds[:1]
+	}
+	w := os.Stdout
+
+	if *only == "" || *only == "failover" {
+		// results[scenario][kind]
+		results := make([][2][]failoverRun, len(scenarios))
+		// Interleaved (a repetition of each in turn), so that a busy
+		// moment of the shared machine hits both implementations.
+		for rep := range *reps {
+			for si, s := range scenarios {
+				for ki, k := range kinds {
+					r := failover(p, k, ours, s)
+					fmt.Fprintf(os.Stderr, "vrrpbench: %d/%d %-11s %-52s gap %7.1f ms, after last advert %7.1f ms (bound %.1f, r2 master line %.1f)\n",
+						rep+1, *reps, k, s.name, ms(r.gap), ms(r.afterLast), ms(bound(s)), ms(r.masterLine))
+					results[si][ki] = append(results[si][ki], r)
+				}
+			}
+		}
+		writeFailover(w, kinds, results, *reps)
+	}
+	if *only == "" || *only == "scale" {
+		var res [2]scaleResult
+		for ki, k := range kinds {
+			fmt.Fprintf(os.Stderr, "vrrpbench: %s: %d instances, settle %v, %d windows of %v\n", k, *ifaces**perIf, *settle, *windows, *window)
+			res[ki] = scale(p, k, ours, *ifaces, *perIf, *settle, *window, *windows)
+			fmt.Fprintf(os.Stderr, "vrrpbench: %s: cpu %v %v, rss %v %v\n", k, res[ki].cpu[0], res[ki].cpu[1], res[ki].rss[0], res[ki].rss[1])
+		}
+		writeScale(w, kinds, res, *ifaces, *perIf, *settle, *window, *windows)
+	}
+	p.Close()
+}
+
+func writeFailover(w io.Writer, kinds []netlab.Kind, results [][2][]failoverRun, reps int) {
+	fmt.Fprintf(w, "## VRRP failover, client-seen\n\n")
+	fmt.Fprintf(w, "Pairs of the same implementation, %d repetitions each (a fresh lab each time).\n", reps)
+	fmt.Fprintf(w, "*Gap*: from r1's last answer to r2's first, as the client's 5 ms TCP probe saw it.\n")
+	fmt.Fprintf(w, "*After last advert*: from r1's last advert on the bridge (tcpdump's kernel\n")
+	fmt.Fprintf(w, "timestamp) to r2's first answer; *over bound* is its median minus the protocol bound;\n")
+	fmt.Fprintf(w, "*MASTER line* is the median time from that advert to r2's \"Entering MASTER STATE\"\n")
+	fmt.Fprintf(w, "console line (the backup's own timer, without the VIP, ARP and client parts).\n")
+	fmt.Fprintf(w, "The probe's 5 ms period is the resolution. Milliseconds.\n\n")
+	fmt.Fprintf(w, "| scenario | implementation | bound | gap min | gap median | gap max | after last advert min | median | max | over bound | MASTER line | runs ok |\n")
+	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for si, s := range scenarios {
+		for ki, k := range kinds {
+			var gaps, afters, lines []float64
+			for _, r := range results[si][ki] {
+				if r.ok {
+					gaps = append(gaps, ms(r.gap))
+					afters = append(afters, ms(r.afterLast))
+					lines = append(lines, ms(r.masterLine))
+				}
+			}
+			g, ok := summarize(gaps)
+			a, _ := summarize(afters)
+			ml, _ := summarize(lines)
+			if !ok {
+				fmt.Fprintf(w, "| %s | %s | %.1f | - | - | - | - | - | - | - | - | 0/%d |\n", s.name, k, ms(bound(s)), len(results[si][ki]))
+				continue
+			}
+			fmt.Fprintf(w, "| %s | %s | %.1f | %s | %s | %+.1f | %.1f | %d/%d |\n", s.name, k, ms(bound(s)), g.cells("%.1f"), a.cells("%.1f"),
+				a.med-ms(bound(s)), ml.med, len(gaps), len(results[si][ki]))
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+func writeScale(w io.Writer, kinds []netlab.Kind, res [2]scaleResult, ifaces, perIf int, settle, window time.Duration, windows int) {
+	fmt.Fprintf(w, "## %d VRRP instances at advert_int 1\n\n", ifaces*perIf)
+	fmt.Fprintf(w, "%d interfaces × %d VRIDs, one /32 VIP each, VRRPv2 with PASS authentication. r1 runs\n", ifaces, perIf)
+	fmt.Fprintf(w, "them all as MASTER (priority 100, sending %d adverts/s), r2 all as BACKUP (80,\n", ifaces*perIf)
+	fmt.Fprintf(w, "receiving them). After every instance reached its state and %v more, %d windows of\n", settle, windows)
+	fmt.Fprintf(w, "%v: CPU is utime+stime of every process of the daemon (keepalived: parent and VRRP\n", window)
+	fmt.Fprintf(w, "child) per wall second, in %% of one CPU; RSS is VmRSS summed over those processes.\n\n")
+	fmt.Fprintf(w, "| implementation | role | processes | CPU %% min | CPU %% median | CPU %% max | RSS MiB min | RSS MiB median | RSS MiB max | state changes |\n")
+	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|\n")
+	for ki, k := range kinds {
+		for role, name := range []string{"master", "backup"} {
+			c, _ := summarize(res[ki].cpu[role])
+			r, _ := summarize(res[ki].rss[role])
+			fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %d |\n", k, name, res[ki].procs[role], c.cells("%.2f"), r.cells("%.1f"), res[ki].flaps)
+		}
+	}
+	fmt.Fprintln(w)
+	for role, name := range []string{"master", "backup"} {
+		o, _ := summarize(res[0].cpu[role])
+		r, _ := summarize(res[1].cpu[role])
+		om, _ := summarize(res[0].rss[role])
+		rm, _ := summarize(res[1].rss[role])
+		fmt.Fprintf(w, "- %s: CPU ours/keepalived %s (median), RSS %s.\n", name, ratio(o.med, r.med), ratio(om.med, rm.med))
+	}
+	fmt.Fprintln(w)
+}
+
+func ratio(a, b float64) string {
+	if b <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2fx", a/b)
+}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gokeepalived/gokeepalived/test/cmd/internal/cmdutil"
+	"github.com/gokeepalived/gokeepalived/test/netlab"
+)
+
+// userHZ is the unit of /proc/PID/stat's times: fixed at 100 by the
+// kernel's ABI whatever CONFIG_HZ is.
+const userHZ = 100
+
+// scaleResult is one implementation's pair of daemons, per window.
+type scaleResult struct {
+	cpu   [2][]float64 // % of one CPU, master and backup
+	rss   [2][]float64 // MiB, all processes summed
+	procs [2]int
+	flaps int // state changes during the windows
+}
+
+// scale runs ifaces × perIf instances in r1 (all MASTER, priority 100)
+// and the same in r2 (all BACKUP, 80), joined by ifaces links, and
+// measures both daemons' CPU and RSS over windows after settle.
+func scale(p *cmdutil.Program, k netlab.Kind, ours string, ifaces, perIf int, settle, window time.Duration, windows int) scaleResult {
+	rp := p.Sub()
+	defer rp.Close()
+	l := netlab.New(rp, 2)
+	// eth0 is the lab's bridge; eth1.. are direct veth pairs r1–r2.
+	for i := 1; i < ifaces; i++ {
+		eth := fmt.Sprintf("eth%d", i)
+		l.Run("ip", "-n", l.Routers[0], "link", "add", eth, "type", "veth", "peer", "name", eth, "netns", l.Routers[1])
+		for r := range 2 {
+			l.Run("ip", "-n", l.Routers[r], "addr", "add", fmt.Sprintf("10.0.%d.%d/24", i, r+1), "dev", eth)
+			l.Run("ip", "-n", l.Routers[r], "link", "set", eth, "up")
+		}
+	}
+	n := ifaces * perIf
+	m := l.Start(k, ours, 0, l.WriteConf("r1.conf", scaleConf(ifaces, perIf, "MASTER", 100)))
+	waitCount(rp, m, "Entering MASTER STATE", n, 60*time.Second)
+	b := l.Start(k, ours, 1, l.WriteConf("r2.conf", scaleConf(ifaces, perIf, "BACKUP", backupPrio)))
+	waitCount(rp, b, "Entering BACKUP STATE", n, 60*time.Second)
+	time.Sleep(settle)
+
+	var res scaleResult
+	ds := [2]*netlab.Daemon{m, b}
+	base := [2]string{"Entering", "Entering"}
+	before := [2]int{m.Count(base[0]), b.Count(base[1])}
+	var ticks [2]int64
+	for i, d := range ds {
+		ticks[i] = sumTicks(rp, d.Pids())
+	}
+	t0 := time.Now()
+	for range windows {
+		time.Sleep(window)
+		t1 := time.Now()
+		for i, d := range ds {
+			pids := d.Pids()
+			res.procs[i] = len(pids)
+			now := sumTicks(rp, pids)
+			res.cpu[i] = append(res.cpu[i], 100*float64(now-ticks[i])/userHZ/t1.Sub(t0).Seconds())
+			res.rss[i] = append(res.rss[i], float64(sumRSS(rp, pids))/1024)
+			ticks[i] = now
+		}
+		t0 = t1
+	}
+	for i, d := range ds {
+		res.flaps += d.Count(base[i]) - before[i]
+	}
+	if k == netlab.Ours && os.Getenv("VRRPBENCH_KEEP") != "" {
+		fmt.Fprintf(os.Stderr, "vrrpbench: VRRPBENCH_KEEP: %s %v, press Enter\n", l.Prefix, m.Pids())
+		fmt.Scanln()
+	}
+	return res
+}
+
+// waitCount waits until d logged want lines containing sub.
+func waitCount(p *cmdutil.Program, d *netlab.Daemon, sub string, want int, timeout time.Duration) {
+	deadline := time.Now().Add(timeout)
+	for d.Count(sub) < want {
+		if time.Now().After(deadline) || d.Exited() {
+			p.Fatalf("%s: %d of %d %q lines within %v:\n%s", d.Name, d.Count(sub), want, sub, timeout, tail(d.LogText(), 30))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func sumTicks(p *cmdutil.Program, pids []int) int64 {
+	var sum int64
+	for _, pid := range pids {
+		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if err != nil {
+			p.Fatalf("%v", err)
+		}
+		t, err := cpuTicks(string(b))
+		if err != nil {
+			p.Fatalf("pid %d: %v", pid, err)
+		}
+		sum += t
+	}
+	return sum
+}
+
+func sumRSS(p *cmdutil.Program, pids []int) int64 {
+	var sum int64
+	for _, pid := range pids {
+		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+		if err != nil {
+			p.Fatalf("%v", err)
+		}
+		kib, err := rssKiB(string(b))
+		if err != nil {
+			p.Fatalf("pid %d: %v", pid, err)
+		}
+		sum += kib
+	}
+	return sum
+}
