@@ -72,6 +72,9 @@ type engine struct {
 	// linkUp, when set, says whether an interface is up, for instances
 	// starting after a reload.
 	linkUp func(name string) bool
+	// began: some instance has been started. The instances added before
+	// are the start-up configuration's (see add).
+	began bool
 }
 
 func newEngine(log logging.Logger, host hostApplier, garp announcer) *engine {
@@ -88,6 +91,13 @@ func (e *engine) add(s spec, m *vrrp.Machine, adv advertiser) *instance {
 		if t.Kind == vrrp.KindInterface {
 			e.links[t.Name] = append(e.links[t.Name], linkTracker{inst: in, weight: t.Weight})
 		}
+	}
+	// keepalived 2.2.7 clears each instance of its start-up configuration
+	// before any starts: its VIPs, eVIPs, routes and rules go from the
+	// interface, whoever left them there (a killed daemon). Not a VMAC it
+	// creates (new and bare), and not an instance a reload adds.
+	if !e.began && s.vmac == nil {
+		e.step(in, vrrp.StartupClear{}, time.Time{})
 	}
 	return in
 }
@@ -157,6 +167,9 @@ func (e *engine) stop(now time.Time) {
 }
 
 func (e *engine) step(in *instance, ev vrrp.Event, now time.Time) {
+	if _, ok := ev.(vrrp.Start); ok {
+		e.began = true
+	}
 	e.perform(in.m.Step(ev, now))
 	e.unfollow(in)
 	if g := in.m.Group(); g != nil {

@@ -3,6 +3,7 @@ package daemon
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -174,9 +175,14 @@ func TestEngineElection(t *testing.T) {
 	if !a.has("(VI_1) Entering MASTER STATE") || b.has("(VI_1) Entering MASTER STATE") {
 		t.Errorf("logs:\n%s\n--\n%s", strings.Join(a.log.Texts(true), "\n"), strings.Join(b.log.Texts(true), "\n"))
 	}
-	want := "add-addr 192.168.0.248/24 dev eth0 label eth0:0"
-	if len(a.host.ops) != 1 || a.host.ops[0] != want || len(b.host.ops) != 0 {
+	// Both clear the VIP at start (keepalived removes what a killed
+	// daemon left); only the master adds it.
+	del, add := "del-addr 192.168.0.248/24 dev eth0 label eth0:0", "add-addr 192.168.0.248/24 dev eth0 label eth0:0"
+	if !slices.Equal(a.host.ops, []string{del, add}) || !slices.Equal(b.host.ops, []string{del}) {
 		t.Errorf("host ops: master %q backup %q", a.host.ops, b.host.ops)
+	}
+	if !b.has("(VI_1) removing VIPs.") {
+		t.Errorf("no start-up clean-up line: %q", b.log.Texts(true))
 	}
 	if a.garp.bursts == 0 {
 		t.Error("no gratuitous ARPs from the master")
@@ -214,8 +220,9 @@ func TestEngineKeepVIPs(t *testing.T) {
 	a.eng.start(s.now)
 	b.eng.start(s.now)
 	s.run(t0.Add(10 * time.Second))
+	started := len(a.host.ops) // -V keeps addresses at stop, not at start
 	a.eng.stop(s.now)
-	for _, op := range a.host.ops {
+	for _, op := range a.host.ops[started:] {
 		if strings.HasPrefix(op, "del-") {
 			t.Errorf("-V removed %q", op)
 		}
@@ -263,5 +270,54 @@ func TestEngineLinkDownFault(t *testing.T) {
 	s.run(s.now.Add(10 * time.Second))
 	if a.state() != vrrp.Master || b.state() != vrrp.Backup {
 		t.Errorf("after the link came back: %v/%v (preempt expected)", a.state(), b.state())
+	}
+}
+
+// TestEngineStartupClear: the instances of the start-up configuration
+// remove their addresses before starting, as keepalived 2.2.7 does (a VIP
+// a killed daemon left would otherwise stay on a backup); an instance on
+// a VMAC of ours, or one a reload adds, does not.
+func TestEngineStartupClear(t *testing.T) {
+	const del = "del-addr 192.168.0.248/24 dev eth0 label eth0:0"
+	for _, tc := range []struct {
+		name      string
+		vmac      bool
+		afterBoot bool // added once an instance has started (a reload)
+		want      []string
+	}{
+		{name: "start-up", want: []string{del}},
+		{name: "vmac", vmac: true},
+		{name: "reload", afterBoot: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &segment{now: t0}
+			r := s.add(t, "r1", "192.168.0.162", "BACKUP", 80)
+			sp := r.eng.insts[0].spec
+			if tc.afterBoot {
+				r.eng.start(s.now)
+				sp.name, sp.params.Name = "VI_2", "VI_2"
+			} else {
+				// A fresh engine: s.add's already cleared VI_1.
+				r.host.ops, r.log = nil, &logging.Sink{}
+				r.eng = newEngine(r.log, r.host, r.garp)
+			}
+			if tc.vmac {
+				sp.vmac = &netif.VMAC{Instance: sp.name, Name: "vrrp.51", Parent: "eth0"}
+			}
+			r.host.ops = nil
+			in := r.eng.add(sp, vrrp.New(sp.params), adv{r})
+			if !slices.Equal(r.host.ops, tc.want) {
+				t.Errorf("host ops %q, want %q", r.host.ops, tc.want)
+			}
+			if got := r.log.Count("(" + sp.name + ") removing VIPs."); got != len(tc.want) {
+				t.Errorf("%d removal lines, want %d: %q", got, len(tc.want), r.log.Texts(true))
+			}
+			// The clean-up comes before the start, which then logs
+			// keepalived's init line as usual.
+			r.eng.step(in, vrrp.Start{}, s.now)
+			if in.m.State() != vrrp.Backup || !r.has("("+sp.name+") Entering BACKUP STATE (init)") {
+				t.Errorf("state %v, log %q", in.m.State(), r.log.Texts(true))
+			}
+		})
 	}
 }

@@ -12,6 +12,14 @@ type Event interface{ isEvent() }
 // first as Track events.
 type Start struct{}
 
+// StartupClear is keepalived 2.2.7's clean-up before the first Start of an
+// instance whose interface existed before the daemon (not a VMAC it
+// creates, not a reload): the instance's virtual rules, routes, VIPs and
+// eVIPs are removed, and logged as when leaving MASTER, whoever
+// configured them. A backup thus never keeps a VIP that a killed daemon
+// (ours or keepalived) left on the interface. Ignored once started.
+type StartupClear struct{}
+
 // Stop is a shutdown (SIGTERM): a master sends priority 0 and removes its
 // addresses; every instance notifies STOP.
 type Stop struct{}
@@ -61,12 +69,13 @@ type Track struct {
 	Up     bool
 }
 
-func (Start) isEvent()      {}
-func (Stop) isEvent()       {}
-func (Delete) isEvent()     {}
-func (Advert) isEvent()     {}
-func (TimerFired) isEvent() {}
-func (Track) isEvent()      {}
+func (StartupClear) isEvent() {}
+func (Start) isEvent()        {}
+func (Stop) isEvent()         {}
+func (Delete) isEvent()       {}
+func (Advert) isEvent()       {}
+func (TimerFired) isEvent()   {}
+func (Track) isEvent()        {}
 
 // TrackerKind says what a tracker watches; it only changes log wording.
 type TrackerKind uint8

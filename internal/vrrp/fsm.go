@@ -128,6 +128,8 @@ func (m *Machine) Deadline() (time.Time, bool) { return m.sands, m.mainArmed }
 func (m *Machine) Step(ev Event, now time.Time) []Action {
 	*m.out = (*m.out)[:0]
 	switch e := ev.(type) {
+	case StartupClear:
+		m.startupClear()
 	case Start:
 		if m.group != nil {
 			m.group.start(now)
@@ -177,6 +179,18 @@ func (m *Machine) notify() {
 	}
 	m.notifiesSent = true
 	m.emit(Action{Kind: ActNotify, State: st, Priority: m.effPrio})
+}
+
+// startupClear treats the addresses as set so that the interface is
+// restored in full before the init state: the removal lines come first,
+// as keepalived 2.2.7 logs them, and the addresses go whether or not this
+// process added them.
+func (m *Machine) startupClear() {
+	if m.started {
+		return
+	}
+	m.vipSet = true
+	m.restoreInterface(false)
 }
 
 // start is keepalived's tracking initialisation followed by

@@ -326,6 +326,8 @@ func parseEvent(m *Machine, f []string) (Event, error) {
 	switch f[0] {
 	case "start":
 		return Start{}, nil
+	case "startup-clear":
+		return StartupClear{}, nil
 	case "stop":
 		return Stop{}, nil
 	case "delete":
