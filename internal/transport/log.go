@@ -44,8 +44,8 @@ const (
 	msgChecksum         = "(%s) Invalid VRRPv%d checksum"                                                          // keepalived
 	msgDestination      = "(%s) advert from %s to %s, expected to %s - ignoring"
 	msgAddrList         = "(%s) ip address associated with VRID %d not present in MASTER advert: %s" // keepalived
-	msgUnicastSrc       = "(%s) unicast source address %s not a unicast peer"                         // keepalived
-	msgTTLRange         = "(%s) TTL/HL %d not in range %d - %d"                                       // keepalived
+	msgUnicastSrc       = "(%s) unicast source address %s not a unicast peer"                        // keepalived
+	msgTTLRange         = "(%s) TTL/HL %d not in range %d - %d"                                      // keepalived
 	msgAdvertInterval   = "(%s) advertisement interval 0 in advert from %s - ignoring"
 	msgOldChecksum      = "(%s) Setting unicast VRRPv3 checksum to old version" // keepalived
 	msgSendMulticast    = "(%s): send advert error %d (%s)"                     // keepalived
