@@ -103,12 +103,10 @@ type Snapshot struct {
 	ConfigID string `json:"config_id,omitempty"`
 	// AllConfig is -e (missing include files are errors).
 	AllConfig bool `json:"all_config,omitempty"`
-	// Files is every file the parent's parse read, name → contents, and
-	// Globs every include pattern's matches: the child parses exactly the
-	// text the parent checked (the daemon's snapshot; Model may be
-	// empty then).
-	Files map[string][]byte   `json:"files,omitempty"`
-	Globs map[string][]string `json:"globs,omitempty"`
+	// Files is every file the parent's parse read, name → contents: the
+	// child parses exactly the text the parent checked (the daemon's
+	// snapshot; Model may be empty then).
+	Files map[string][]byte `json:"files,omitempty"`
 	// Wd is the parent's working directory (${_PWD}, relative names).
 	Wd string `json:"wd,omitempty"`
 	// Model is the parsed configuration as config.Config's JSON. Fields the
