@@ -73,8 +73,8 @@ func TestUsage(t *testing.T) {
 		}
 	}
 	// Every option of the table is in the help, except the developer-build
-	// ones keepalived does not list either.
-	hidden := map[string]bool{"perf": true, "debug": true, "no-mem-check": true, "ignore-sigint": true, "config-fd": true}
+	// ones keepalived does not list either, and our internal --child.
+	hidden := map[string]bool{"perf": true, "debug": true, "no-mem-check": true, "ignore-sigint": true, "config-fd": true, "child": true}
 	for _, o := range table {
 		if !hidden[o.long] && !strings.Contains(text, "--"+o.long) {
 			t.Errorf("--%s is not in the help", o.long)

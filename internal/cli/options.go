@@ -105,6 +105,11 @@ type Options struct {
 	IgnoreSigint bool // --ignore-sigint
 	ConfigFD     int  // --config-fd (keepalived's reload check); -1 if unset
 
+	// Child is the internal --child=vrrp|checker: this process is one of
+	// the daemon's children, started by the parent with its pipes as
+	// file descriptors 3 and 4 (not in --help: operators never give it).
+	Child string
+
 	Signum      string   // --signum=SIGFUNC (ActionSignum)
 	GenhashArgs []string // the arguments after -T (ActionGenhash)
 }

@@ -96,6 +96,7 @@ var table = []opt{
 	{long: "no-mem-check", set: func(r *Result, _ string, _ bool) { r.Options.NoMemCheck = true }},
 	{long: "ignore-sigint", set: func(r *Result, _ string, _ bool) { r.Options.IgnoreSigint = true }},
 	{long: "config-fd", arg: requiredArg, set: setConfigFD},
+	{long: "child", arg: requiredArg, set: setChild},
 	{long: "version", short: 'v', stop: true, set: func(r *Result, _ string, _ bool) { r.Action = ActionVersion }},
 	{long: "help", short: 'h', stop: true, set: func(r *Result, _ string, _ bool) { r.Action = ActionHelp }},
 }

@@ -123,3 +123,14 @@ func setConfigFD(r *Result, v string, _ bool) {
 		r.Options.ConfigFD = n
 	}
 }
+
+// setChild handles the internal --child=vrrp|checker.
+func setChild(r *Result, v string, _ bool) {
+	switch v {
+	case "vrrp", "checker":
+		r.Options.Child = v
+	default:
+		r.messagef("Invalid --child %s (vrrp or checker)", v)
+		r.Bad = true
+	}
+}

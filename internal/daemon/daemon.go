@@ -17,7 +17,9 @@ import (
 	"syscall"
 
 	"github.com/gokeepalived/gokeepalived/internal/cli"
+	"github.com/gokeepalived/gokeepalived/internal/ipc"
 	"github.com/gokeepalived/gokeepalived/internal/logging"
+	"github.com/gokeepalived/gokeepalived/internal/sdnotify"
 	"github.com/gokeepalived/gokeepalived/internal/version"
 	"github.com/gokeepalived/gokeepalived/pkg/config"
 )
@@ -25,7 +27,12 @@ import (
 // Run runs the daemon until it is told to stop and returns the exit
 // status.
 func Run(opts cli.Options) int {
-	return run(opts, runEnv{args: os.Args, stderr: os.Stderr, load: config.Load})
+	env := runEnv{args: os.Args, stderr: os.Stderr, load: config.Load}
+	if opts.Child != "" {
+		return runChild(opts, env)
+	}
+	env.notify = sdnotify.FromEnv()
+	return run(opts, env)
 }
 
 // runEnv is what run takes from the process, replaced in tests.
@@ -39,12 +46,34 @@ type runEnv struct {
 	ready func()
 	// stop, when set, replaces the signals as the way to stop (tests).
 	stop <-chan struct{}
+	// notify is systemd's socket (the parent's).
+	notify sdnotify.Notifier
+
+	// A child's pipe to the parent: its messages (closed when the parent
+	// is gone), the connection to answer on, and the configuration
+	// generation it runs.
+	ctl <-chan ipc.Message
+	up  *ipc.Conn
+	gen uint64
+}
+
+// ack tells the parent the configuration is applied (err nil) or why
+// not. Without a parent (tests) it does nothing.
+func (e runEnv) ack(err error) {
+	if e.up == nil {
+		return
+	}
+	a := &ipc.ConfigAck{Generation: e.gen}
+	if err != nil {
+		a.Error = err.Error()
+	}
+	e.up.Send(a)
 }
 
 func run(o cli.Options, env runEnv) int {
 	log := env.log
 	if log == nil {
-		w, err := newWriter(o, env.stderr)
+		w, err := newWriter(o, env.stderr, identParent)
 		if err != nil {
 			fmt.Fprintf(env.stderr, "keepalived: %v\n", err)
 		}
@@ -57,46 +86,49 @@ func run(o cli.Options, env runEnv) int {
 	defer logging.Infof(log, fmtStopped, version.Line())
 
 	pid := os.Getpid()
-	mainPid, vrrpPid := orDefault(o.PidFile, DefaultPidFile), orDefault(o.VRRPPidFile, DefaultVRRPPidFile)
-	for _, p := range []string{mainPid, vrrpPid} {
+	mainPid := orDefault(o.PidFile, DefaultPidFile)
+	for _, p := range []string{mainPid, orDefault(o.VRRPPidFile, DefaultVRRPPidFile), orDefault(o.CheckersPidFile, DefaultCheckersPidFile)} {
 		if _, running := runningPid(p, pid); running {
 			logging.Infof(log, msgAlreadyRun)
 			return 0
 		}
 	}
 
-	cfg, diags, code, ok := readConfig(o, env.load, log)
+	rec := newRecordingFS()
+	load := func(co config.Options) (*config.Config, config.Diagnostics) {
+		co.FS = rec
+		return env.load(co)
+	}
+	cfg, diags, code, ok := readConfig(o, load, log)
 	if !ok {
 		return code
 	}
-	if !o.VRRP {
-		logging.Infof(log, fmtNoVRRP)
-		cfg = config.NewConfig()
-	}
-	specs, err := buildSpecs(cfg)
-	if err != nil {
-		logging.Errorf(log, fmtRefused, err)
-		return exitConfig
-	}
-
-	for _, p := range []string{mainPid, vrrpPid} {
-		if err := writePidFile(p, pid); err != nil {
-			logging.Errorf(log, fmtPidFile, p, err)
-			removePidFile(mainPid, pid)
-			return exitSetup
+	// What the VRRP child would refuse stops the daemon before it
+	// starts any child (keepalived's parent ends with 2 after its child's
+	// CONFIG exit).
+	if o.VRRP {
+		if _, err := buildSpecs(cfg); err != nil {
+			logging.Errorf(log, fmtRefused, err)
+			return exitConfig
 		}
-		defer removePidFile(p, pid)
 	}
 
-	code = serve(o, cfg, diags, specs, log, env)
+	if err := writePidFile(mainPid, pid); err != nil {
+		logging.Errorf(log, fmtPidFile, mainPid, err)
+		return exitSetup
+	}
+	defer removePidFile(mainPid, pid)
+
+	code = supervise(o, cfg, diags, rec, log, env)
 	logging.Infof(log, fmtStoppedUsage, usage()...)
 	return code
 }
 
 // newWriter opens the log outputs the options ask for. A log file that
 // cannot be opened is reported and left out.
-func newWriter(o cli.Options, stderr io.Writer) (*logging.Writer, error) {
+func newWriter(o cli.Options, stderr io.Writer, ident string) (*logging.Writer, error) {
 	lo := logging.Options{
+		Ident:    ident,
 		Syslog:   !o.NoSyslog,
 		Facility: o.LogFacility,
 		Detail:   o.LogDetail > 0,

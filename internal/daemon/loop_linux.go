@@ -2,6 +2,9 @@ package daemon
 
 import (
 	"os"
+
+	"github.com/gokeepalived/gokeepalived/internal/ipc"
+	"github.com/gokeepalived/gokeepalived/pkg/config"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -39,8 +42,12 @@ type loop struct {
 	stop    <-chan struct{}
 	lost    *lossCounter
 	sender  forgetter
-	// reload re-reads the configuration (SIGHUP).
-	reload func()
+	// The parent's messages (nil without a parent), the pipe to answer
+	// on, and the configuration generation running.
+	ctl    <-chan ipc.Message
+	up     *ipc.Conn
+	gen    uint64
+	reload func(cfg *config.Config) error
 }
 
 // run returns on a stop signal.
@@ -77,6 +84,10 @@ func (l *loop) run() {
 			}
 		case <-l.stop:
 			return
+		case m, ok := <-l.ctl:
+			if !ok || l.message(m) {
+				return
+			}
 		}
 		if n := l.lost.n.Load(); n != lostSeen {
 			logging.Errorf(l.log, fmtPacketsLost, n-lostSeen)
@@ -105,12 +116,30 @@ func (l *loop) signal(s os.Signal) bool {
 	switch s {
 	case syscall.SIGTERM, syscall.SIGINT:
 		return true
-	case syscall.SIGHUP:
-		if l.reload != nil {
-			l.reload()
-		}
 	default:
 		logging.Infof(l.log, fmtDumpSignal, s.(syscall.Signal), s)
+	}
+	return false
+}
+
+// message handles one message from the parent and reports whether to
+// stop.
+func (l *loop) message(m ipc.Message) bool {
+	switch m := m.(type) {
+	case *ipc.Stop:
+		return true
+	case *ipc.Reload:
+		err := l.reload(loadSnapshot(&m.Snapshot))
+		l.gen = m.Generation
+		a := &ipc.ConfigAck{Generation: m.Generation}
+		if err != nil {
+			a.Error = err.Error()
+		}
+		l.up.Send(a)
+	case *ipc.Ping:
+		l.up.Send(&ipc.Pong{Seq: m.Seq})
+	case *ipc.Dump:
+		logging.Infof(l.log, fmtDumpRequest, m.Kind)
 	}
 	return false
 }

@@ -9,10 +9,18 @@ import (
 	"syscall"
 )
 
-// Default pid files (-p, -r), as keepalived's.
+// Default pid files (-p, -r, -c), as keepalived's.
 const (
-	DefaultPidFile     = "/run/keepalived.pid"
-	DefaultVRRPPidFile = "/run/vrrp.pid"
+	DefaultPidFile         = "/run/keepalived.pid"
+	DefaultVRRPPidFile     = "/run/vrrp.pid"
+	DefaultCheckersPidFile = "/run/checkers.pid"
+)
+
+// Syslog identities of the processes, as keepalived's.
+const (
+	identParent  = "Keepalived"
+	identVRRP    = "Keepalived_vrrp"
+	identChecker = "Keepalived_healthcheckers"
 )
 
 // writePidFile writes pid and a newline, as keepalived does, replacing
@@ -62,8 +70,22 @@ func runningPid(path string, self int) (int, bool) {
 		return 0, false
 	}
 	err := syscall.Kill(pid, 0)
-	if err == nil || errors.Is(err, syscall.EPERM) {
+	if (err == nil || errors.Is(err, syscall.EPERM)) && !zombie(pid) {
 		return pid, true
 	}
 	return 0, false
+}
+
+// zombie reports whether pid has ended and only waits to be reaped (a
+// killed daemon's child, reparented but not yet collected): it runs
+// nothing, and must not keep a new daemon from starting.
+func zombie(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	// "pid (comm) S ...": the state follows the last ')'.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return i >= 0 && i+2 < len(s) && s[i+2] == 'Z'
 }

@@ -2,8 +2,10 @@ package daemon
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func TestPidFiles(t *testing.T) {
@@ -41,5 +43,33 @@ func TestPidFiles(t *testing.T) {
 	os.WriteFile(p, []byte("junk"), 0o644)
 	if _, ok := runningPid(p, os.Getpid()); ok {
 		t.Error("junk counted")
+	}
+}
+
+// A pid file naming a process that has ended but is not reaped yet does
+// not block a new start.
+func TestRunningPidZombie(t *testing.T) {
+	cmd := exec.Command("true")
+	if err := cmd.Start(); err != nil {
+		t.Skip(err)
+	}
+	pid := cmd.Process.Pid
+	path := filepath.Join(t.TempDir(), "k.pid")
+	if err := writePidFile(path, pid); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !zombie(pid) && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !zombie(pid) {
+		t.Fatal("child never became a zombie")
+	}
+	if _, running := runningPid(path, os.Getpid()); running {
+		t.Error("a zombie counted as a running daemon")
+	}
+	cmd.Wait()
+	if zombie(os.Getpid()) {
+		t.Error("this process is no zombie")
 	}
 }

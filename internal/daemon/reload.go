@@ -8,6 +8,7 @@ import (
 	"github.com/gokeepalived/gokeepalived/internal/logging"
 	"github.com/gokeepalived/gokeepalived/internal/netif"
 	"github.com/gokeepalived/gokeepalived/internal/vrrp"
+	"github.com/gokeepalived/gokeepalived/pkg/config"
 	pkt "github.com/gokeepalived/gokeepalived/pkg/vrrp"
 )
 
@@ -201,4 +202,33 @@ func groupsOf(specs []spec) []syncGroup {
 		out = append(out, syncGroup{name: name, members: strings.Split(members, ",")})
 	}
 	return out
+}
+
+func knownErrors(ds config.Diagnostics) map[string]bool {
+	known := map[string]bool{}
+	for _, d := range ds {
+		known[d.Msg] = true
+	}
+	return known
+}
+
+// refusal returns the first diagnostic that makes a reload unsafe: one
+// that stops the daemon, or an error (a keyword keepalived would skip, a
+// brace out of place, a bad number) the running configuration did not
+// have. Script security warnings do not count: keepalived runs such
+// configurations with the scripts disabled.
+func refusal(ds config.Diagnostics, known map[string]bool) (config.Diagnostic, bool) {
+	if ds.Fatal() {
+		for _, d := range ds {
+			if d.Class >= config.ClassFileNotFound && d.Class <= config.ClassFatal || d.Class >= config.ClassConfigFile {
+				return d, true
+			}
+		}
+	}
+	for _, d := range ds {
+		if d.Class > config.ClassFatal && d.Class < config.ClassSecurity && !known[d.Msg] {
+			return d, true
+		}
+	}
+	return config.Diagnostic{}, false
 }

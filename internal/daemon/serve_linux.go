@@ -102,9 +102,14 @@ func (h *host) release(s *spec, adv advertiser) {
 
 // serve sets up the host, runs the instances until a stop signal, and
 // tears everything down. It returns the exit status.
-func serve(o cli.Options, cfg *config.Config, diags config.Diagnostics, specs []spec, log logging.Logger, env runEnv) int {
+//
+// It runs in the VRRP child: SIGTERM stops it (keepalived's children
+// stop on it too); SIGHUP and SIGINT are the parent's, which sends a
+// reload or a stop over the pipe (ctl).
+func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, env runEnv) int {
 	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, append(append([]os.Signal{syscall.SIGHUP}, stopSignals...), dumpSignals...)...)
+	signal.Ignore(syscall.SIGHUP, syscall.SIGINT)
+	signal.Notify(sigs, append([]os.Signal{syscall.SIGTERM}, dumpSignals...)...)
 	defer signal.Stop(sigs)
 
 	if cfg.Global.NetNamespace != "" {
@@ -165,8 +170,10 @@ func serve(o cli.Options, cfg *config.Config, diags config.Diagnostics, specs []
 		env.ready()
 	}
 
-	r := newReloader(o, env.load, log, eng, h, diags)
-	l := loop{eng: eng, log: log, packets: h.packets, links: links, sigs: sigs, stop: env.stop, lost: &h.lost, sender: h.sender, reload: r.reload}
+	env.ack(nil)
+	r := &reloader{o: o, log: log, eng: eng, host: h}
+	l := loop{eng: eng, log: log, packets: h.packets, links: links, sigs: sigs, stop: env.stop, lost: &h.lost, sender: h.sender,
+		ctl: env.ctl, up: env.up, reload: r.apply, gen: env.gen}
 	l.run()
 
 	logging.Infof(log, msgStopping)

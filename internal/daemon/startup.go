@@ -25,6 +25,12 @@ const (
 	msgStoppedChild  = "Stopped"
 	fmtStopped       = "Stopped %s"
 
+	// The parent and its children.
+	fmtChildStarted   = "Starting %s child process, pid=%d"
+	fmtChildRespawn   = "%s child process(%d) died: Respawning"
+	fmtChildDiedExit  = "%s child process(%d) died: Exiting"
+	fmtChildPermanent = "%s exited with permanent error %s. Terminating"
+
 	// SIGHUP: the parent's line, then the VRRP side's two.
 	msgReloading      = "Reloading ..."
 	msgReloadingChild = "Reloading"
@@ -33,6 +39,10 @@ const (
 	// ours (keepalived has no refusal: it runs what it could read).
 	fmtReloadRefused = "Reload refused, the running configuration is unchanged: %s"
 	fmtReloadSummary = "Reload: %d instances kept, %d added, %d removed"
+	fmtChildKilled   = "%s child process(%d) did not stop within child_wait_time: killed"
+	fmtChildHung     = "%s child process(%d) has not answered for %v: killed"
+	fmtChildPipe     = "%s child process(%d): pipe: %v"
+	fmtChildRefused  = "%s child refused configuration %d: %s"
 	fmtNoVRRP        = "VRRP is disabled (-C): nothing to run"
 	fmtPidFile       = "Cannot write pid file %s: %v"
 	fmtSetupFailed   = "Cannot start: %v"
@@ -41,6 +51,8 @@ const (
 	fmtPacketsLost   = "%d received adverts dropped: the event loop was too slow to read them"
 	fmtNetNS         = "net_namespace %s is not supported yet; running in the current network namespace"
 	fmtDumpSignal    = "Signal %d (%s) ignored: the data and stats dumps are not supported yet"
+	fmtDumpRequest   = "Dump %v asked for: the data and stats dumps are not supported yet"
+	fmtChildNoParent = "No parent to take the configuration from: %v"
 	fmtStaticSet     = "Cannot set static addresses, routes or rules: %v"
 	fmtStaticDel     = "Cannot remove static addresses, routes or rules: %v"
 	fmtRelease       = "Cannot remove what is left of ours: %v"

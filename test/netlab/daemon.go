@@ -136,10 +136,14 @@ func (d *Daemon) Pids() []int {
 	return append(pids, d.Cmd.Process.Pid)
 }
 
-// Crash SIGKILLs every process of the daemon, children first (a VRRP
-// child that outlived its parent would go on advertising), and waits
-// for the one the lab started.
+// Crash SIGKILLs every process of the daemon and waits for the one the
+// lab started. The parent is stopped (SIGSTOP) first, so that it can
+// neither respawn a child nor clean up after one; then the children die
+// (a VRRP child that outlived its parent would go on advertising, or,
+// told of its parent's death, resign cleanly), then the parent.
 func (d *Daemon) Crash() {
+	main := d.Cmd.Process.Pid
+	syscall.Kill(main, syscall.SIGSTOP)
 	for _, p := range d.Pids() {
 		syscall.Kill(p, syscall.SIGKILL)
 	}

@@ -116,12 +116,24 @@ func TestElection(t *testing.T) {
 	if !strings.Contains(m.LogText(), "Starting Keepalived v2.2.7") {
 		t.Error("no start-up line")
 	}
-	// Both pid files name the daemon.
-	for _, p := range []string{m.PidFile, m.VRRPPid} {
-		b, err := os.ReadFile(p)
-		if err != nil || strings.TrimSpace(string(b)) != fmt.Sprint(m.Cmd.Process.Pid) {
-			t.Errorf("pid file %s: %q %v, want %d", p, b, err, m.Cmd.Process.Pid)
-		}
+	// The main pid file names the parent, the VRRP one its child (no
+	// checker child: nothing to check).
+	parentPid := fmt.Sprint(m.Cmd.Process.Pid)
+	if b, err := os.ReadFile(m.PidFile); err != nil || strings.TrimSpace(string(b)) != parentPid {
+		t.Errorf("pid file %s: %q %v, want %s", m.PidFile, b, err, parentPid)
+	}
+	b2, err := os.ReadFile(m.VRRPPid)
+	child := strings.TrimSpace(string(b2))
+	if err != nil || child == parentPid || child == "" {
+		t.Errorf("VRRP pid file %s: %q %v, want the child's pid", m.VRRPPid, b2, err)
+	} else if st, err := os.ReadFile("/proc/" + child + "/status"); err != nil || !strings.Contains(string(st), "PPid:\t"+parentPid+"\n") {
+		t.Errorf("VRRP child %s is not the parent's child: %v\n%s", child, err, st)
+	}
+	if m.Count("Starting VRRP child process, pid="+child) != 1 {
+		t.Errorf("no start line for the VRRP child %s", child)
+	}
+	if _, err := os.Stat(m.CheckPid); err == nil {
+		t.Errorf("checkers pid file without virtual servers")
 	}
 }
 
@@ -139,8 +151,7 @@ func TestCrashFailover(t *testing.T) {
 	}
 
 	killed := time.Now()
-	m.Signal(syscall.SIGKILL)
-	m.Wait(5 * time.Second)
+	m.Crash()
 	run(t, "ip", "-n", l.Client, "link", "set", l.Port(0), "down")
 	took := b.MustLine("(VI_1) Entering MASTER STATE", killed, backupDown+3*time.Second)
 	gap := took.Sub(killed)
@@ -292,7 +303,7 @@ func TestIdleWithoutConfiguration(t *testing.T) {
 	d.Signal(syscall.SIGHUP)
 	d.MustLine("Reload refused, the running configuration is unchanged", time.Time{}, startupTimeout)
 	d.Signal(syscall.SIGUSR1) // would end a daemon that did not catch it
-	d.MustLine("Signal 10 (user defined signal 1) ignored", time.Time{}, startupTimeout)
+	d.MustLine("Dump data asked for", time.Time{}, startupTimeout)
 	d.Signal(syscall.SIGTERM)
 	if code := d.Wait(5 * time.Second); code != 0 {
 		t.Errorf("exit %d", code)

@@ -1,0 +1,119 @@
+package daemon
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/gokeepalived/gokeepalived/internal/cli"
+	"github.com/gokeepalived/gokeepalived/internal/ipc"
+	"github.com/gokeepalived/gokeepalived/internal/logging"
+	"github.com/gokeepalived/gokeepalived/internal/version"
+)
+
+// The child's file descriptors for its pipes (the parent's ExtraFiles).
+const (
+	childReadFD  = 3
+	childWriteFD = 4
+)
+
+// runChild is `keepalived --child=vrrp|checker`: it greets the parent,
+// takes the configuration from the pipe, writes its pid file and runs
+// until the parent says stop, SIGTERM, or the parent is gone.
+func runChild(o cli.Options, env runEnv) int {
+	role, ident, suffix, pidFile := ipc.RoleVRRP, identVRRP, "_vrrp", orDefault(o.VRRPPidFile, DefaultVRRPPidFile)
+	if o.Child == "checker" {
+		role, ident, suffix, pidFile = ipc.RoleChecker, identChecker, "_healthcheckers", orDefault(o.CheckersPidFile, DefaultCheckersPidFile)
+	}
+	log := env.log
+	if log == nil {
+		lo := o
+		if lo.LogFile != "" {
+			lo.LogFile = childLogFile(lo.LogFile, suffix)
+		}
+		w, err := newWriter(lo, env.stderr, ident)
+		if err != nil {
+			fmt.Fprintf(env.stderr, "keepalived: %v\n", err)
+		}
+		defer w.Close()
+		log = w
+	}
+
+	conn := ipc.ChildEndpoint(childReadFD, childWriteFD).Conn()
+	if _, err := conn.Handshake(ipc.Hello{Role: role, PID: os.Getpid(), Build: version.Line()}, ipc.RoleParent); err != nil {
+		logging.Errorf(log, fmtChildNoParent, err)
+		return exitChildSetup
+	}
+	m, err := conn.Recv()
+	if err != nil {
+		logging.Errorf(log, fmtChildNoParent, err)
+		return exitChildSetup
+	}
+	first, ok := m.(*ipc.Config)
+	if !ok {
+		logging.Errorf(log, fmtChildNoParent, fmt.Errorf("first message is %v, not Config", m.Type()))
+		return exitChildSetup
+	}
+	cfg := loadSnapshot(&first.Snapshot)
+
+	pid := os.Getpid()
+	if err := writePidFile(pidFile, pid); err != nil {
+		logging.Errorf(log, fmtPidFile, pidFile, err)
+		return exitChildSetup
+	}
+	defer removePidFile(pidFile, pid)
+
+	// The parent's messages, in order; closed when the pipe ends (the
+	// parent is gone: stop, as PR_SET_PDEATHSIG would make us).
+	ctl := make(chan ipc.Message, 16)
+	go func() {
+		defer close(ctl)
+		for {
+			m, err := conn.Recv()
+			if err != nil {
+				var de *ipc.DecodeError
+				if errors.As(err, &de) {
+					logging.Errorf(log, fmtChildNoParent, err)
+				}
+				return
+			}
+			ctl <- m
+		}
+	}()
+	env.ctl, env.up, env.gen = ctl, conn, first.Generation
+
+	if role == ipc.RoleChecker {
+		return serveChecker(o, cfg, log, env)
+	}
+	if !o.VRRP {
+		logging.Infof(log, fmtNoVRRP)
+	}
+	specs, err := buildSpecs(cfg)
+	if err != nil {
+		logging.Errorf(log, fmtRefused, err)
+		env.ack(err)
+		return exitChildConfig
+	}
+	code := serve(o, cfg, specs, log, env)
+	logging.Infof(log, fmtStoppedUsage, usage()...)
+	return code
+}
+
+// childLogFile is keepalived's -g name for a child: "_vrrp" or
+// "_healthcheckers" inserted before the extension of the last path
+// element (/tmp/keepalived.log → /tmp/keepalived_vrrp.log).
+func childLogFile(path, suffix string) string {
+	slash := -1
+	for i := len(path) - 1; i >= 0; i-- {
+		if path[i] == '/' {
+			slash = i
+			break
+		}
+	}
+	for i := len(path) - 1; i > slash+1; i-- {
+		if path[i] == '.' {
+			return path[:i] + suffix + path[i:]
+		}
+	}
+	return path + suffix
+}

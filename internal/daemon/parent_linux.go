@@ -1,0 +1,387 @@
+package daemon
+
+import (
+	"errors"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/gokeepalived/gokeepalived/internal/cli"
+	"github.com/gokeepalived/gokeepalived/internal/ipc"
+	"github.com/gokeepalived/gokeepalived/internal/logging"
+	"github.com/gokeepalived/gokeepalived/internal/netif"
+	"github.com/gokeepalived/gokeepalived/internal/sdnotify"
+	"github.com/gokeepalived/gokeepalived/pkg/config"
+)
+
+// The parent supervises: it holds the configuration, starts the children
+// (re-executions of this binary, DESIGN.md "Shape"), hands them the
+// configuration over their pipes, relays signals as messages, restarts a
+// child that dies, and on SIGTERM stops them in order.
+
+// Watchdog timing: a child answers a Ping within pongTimeout or is
+// killed and respawned.
+const (
+	pingEvery   = 2 * time.Second
+	pongTimeout = 10 * time.Second
+)
+
+type parent struct {
+	o      cli.Options
+	env    runEnv
+	log    logging.Logger
+	args   []string
+	notify sdnotify.Notifier
+
+	children []*child
+	events   chan childEvent
+	respawn  chan *child
+
+	gen   uint64
+	snap  ipc.Snapshot
+	known map[string]bool
+	cfg   *config.Config
+
+	ready      bool // READY=1 sent after the first configuration
+	reloadGen  uint64
+	stopping   bool
+	stopCode   int
+	stopDeadln time.Time
+}
+
+// supervise runs the children until the daemon stops; it returns the exit
+// status.
+func supervise(o cli.Options, cfg *config.Config, diags config.Diagnostics, rec *recordingFS, log logging.Logger, env runEnv) int {
+	p := &parent{o: o, env: env, log: log, args: childArgs(env.args), notify: env.notify,
+		events: make(chan childEvent, 64), respawn: make(chan *child, 4), cfg: cfg}
+	p.gen = 1
+	p.snap = rec.snapshot(p.gen, config.Options{File: o.ConfigFile, ConfigID: o.ConfigID, AllConfig: o.AllConfig})
+	p.known = knownErrors(diags)
+
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, append(append([]os.Signal{syscall.SIGHUP}, stopSignals...), dumpSignals...)...)
+	defer signal.Stop(sigs)
+
+	if o.VRRP {
+		p.children = append(p.children, &child{role: ipc.RoleVRRP, what: "VRRP", flag: "--child=vrrp",
+			pidFile: orDefault(o.VRRPPidFile, DefaultVRRPPidFile), policy: respawnPolicy{noRespawn: o.DontRespawn}})
+	}
+	if o.Checker && (len(cfg.VirtualServers) > 0 || len(cfg.VirtualServerGroups) > 0 || o.RunAll) {
+		p.children = append(p.children, &child{role: ipc.RoleChecker, what: "Healthcheck", flag: "--child=checker",
+			pidFile: orDefault(o.CheckersPidFile, DefaultCheckersPidFile), policy: respawnPolicy{noRespawn: o.DontRespawn}})
+	}
+	for _, c := range p.children {
+		if err := c.spawn(p.args, p.events); err != nil {
+			logging.Errorf(log, fmtSetupFailed, err)
+			p.stop(exitSetup)
+			break
+		}
+		logging.Infof(log, fmtChildStarted, c.what, c.cmd.Process.Pid)
+	}
+	if len(p.children) == 0 {
+		p.markReady()
+	}
+
+	ping := time.NewTicker(pingEvery)
+	defer ping.Stop()
+	var deadline <-chan time.Time
+	for {
+		if p.stopping && p.allEnded() {
+			return p.stopCode
+		}
+		select {
+		case s := <-sigs:
+			p.signal(s.(syscall.Signal))
+			if p.stopping && deadline == nil {
+				deadline = time.After(time.Until(p.stopDeadln))
+			}
+		case <-env.stop:
+			p.stop(0)
+			if deadline == nil {
+				deadline = time.After(time.Until(p.stopDeadln))
+			}
+		case ev := <-p.events:
+			p.event(ev)
+			if p.stopping && deadline == nil {
+				deadline = time.After(time.Until(p.stopDeadln))
+			}
+		case c := <-p.respawn:
+			if !p.stopping && !c.running {
+				p.start(c)
+			}
+		case <-ping.C:
+			p.watchdog()
+		case <-deadline:
+			// child_wait_time is over: what still runs is killed.
+			for _, c := range p.children {
+				if c.running {
+					logging.Infof(p.log, fmtChildKilled, c.what, c.cmd.Process.Pid)
+					c.signal(syscall.SIGKILL)
+				}
+			}
+			deadline = nil
+			p.stopDeadln = time.Now().Add(time.Hour)
+		}
+	}
+}
+
+// childArgs is the command line a child is started with: the parent's,
+// without argv[0] (spawn adds --child).
+func childArgs(args []string) []string {
+	if len(args) <= 1 {
+		return nil
+	}
+	return append([]string(nil), args[1:]...)
+}
+
+func (p *parent) start(c *child) {
+	if err := c.spawn(p.args, p.events); err != nil {
+		logging.Errorf(p.log, fmtSetupFailed, err)
+		p.stop(exitSetup)
+		return
+	}
+	logging.Infof(p.log, fmtChildStarted, c.what, c.cmd.Process.Pid)
+}
+
+func (p *parent) allEnded() bool {
+	for _, c := range p.children {
+		if c.running {
+			return false
+		}
+	}
+	return true
+}
+
+// stop begins the ordered stop: every child is asked to stop and given
+// child_wait_time to do it.
+func (p *parent) stop(code int) {
+	if p.stopping {
+		return
+	}
+	p.stopping, p.stopCode = true, code
+	p.notify.Send(sdnotify.Stopping)
+	wait := time.Duration(p.cfg.Global.ChildWaitTime) * time.Second
+	if wait <= 0 {
+		wait = 5 * time.Second
+	}
+	p.stopDeadln = time.Now().Add(wait)
+	for _, c := range p.children {
+		if c.running {
+			if err := c.conn.Send(&ipc.Stop{Reason: "parent stopping"}); err != nil {
+				c.signal(syscall.SIGTERM)
+			}
+		}
+	}
+}
+
+func (p *parent) signal(s syscall.Signal) {
+	switch s {
+	case syscall.SIGTERM:
+		p.stop(0)
+	case syscall.SIGINT:
+		if !p.o.IgnoreSigint {
+			p.stop(0)
+		}
+	case syscall.SIGHUP:
+		if !p.stopping {
+			p.reload()
+		}
+	default:
+		if k, ok := dumpKind(s); ok {
+			for _, c := range p.children {
+				if c.running {
+					c.conn.Send(&ipc.Dump{Kind: k})
+				}
+			}
+		}
+	}
+}
+
+// dumpKind maps keepalived's dump signals (--signum DATA, STATS,
+// STATS_CLEAR, JSON) to the dump a child writes.
+func dumpKind(s syscall.Signal) (ipc.DumpKind, bool) {
+	switch s {
+	case syscall.SIGUSR1:
+		return ipc.DumpData, true
+	case syscall.SIGUSR2:
+		return ipc.DumpStats, true
+	case syscall.Signal(63):
+		return ipc.DumpStatsClear, true
+	case syscall.Signal(36):
+		return ipc.DumpJSON, true
+	}
+	return 0, false
+}
+
+// reload reads and checks the configuration; only a sound one reaches
+// the children.
+func (p *parent) reload() {
+	logging.Infof(p.log, msgReloading)
+	p.notify.Send(sdnotify.Reloading)
+	o := p.o
+	o.AllConfig = true // a missing main file on a reload is an error, not "run with nothing"
+	rec := newRecordingFS()
+	load := func(co config.Options) (*config.Config, config.Diagnostics) {
+		co.FS = rec
+		return p.env.load(co)
+	}
+	cfg, diags, _, ok := readConfig(o, load, p.log)
+	d, bad := refusal(diags, p.known)
+	if ok && !bad && p.o.VRRP {
+		if _, err := buildSpecs(cfg); err != nil {
+			d, bad = config.Diagnostic{Msg: err.Error()}, true
+		}
+	}
+	if !ok || bad {
+		where := d.String()
+		if !bad && len(diags) > 0 {
+			where = diags[0].String()
+		}
+		logging.Errorf(p.log, fmtReloadRefused, where)
+		p.notify.Send(sdnotify.Ready)
+		return
+	}
+	p.gen++
+	p.snap = rec.snapshot(p.gen, config.Options{File: p.o.ConfigFile, ConfigID: p.o.ConfigID, AllConfig: p.o.AllConfig})
+	p.known = knownErrors(diags)
+	p.cfg = cfg
+	p.reloadGen = p.gen
+	sent := false
+	for _, c := range p.children {
+		if c.running && c.gen > 0 {
+			if err := c.conn.Send(&ipc.Reload{Snapshot: p.snap}); err == nil {
+				sent = true
+			}
+		}
+	}
+	if !sent {
+		p.reloadDone()
+	}
+}
+
+func (p *parent) reloadDone() {
+	p.reloadGen = 0
+	p.notify.Send(sdnotify.Ready)
+}
+
+func (p *parent) event(ev childEvent) {
+	c := ev.c
+	if ev.cmd != c.cmd {
+		return // about an earlier process of this child
+	}
+	switch {
+	case ev.end != nil:
+		p.ended(c, *ev.end)
+	case ev.err != nil:
+		if !errors.Is(ev.err, io.EOF) && c.running {
+			// A child that speaks nonsense cannot be trusted with
+			// the host: it is killed and respawned.
+			logging.Errorf(p.log, fmtChildPipe, c.what, c.cmd.Process.Pid, ev.err)
+			c.signal(syscall.SIGKILL)
+		}
+	default:
+		p.message(c, ev.msg)
+	}
+}
+
+func (p *parent) message(c *child, m ipc.Message) {
+	switch m := m.(type) {
+	case *ipc.Hello:
+		if err := c.conn.Send(&ipc.Config{Snapshot: p.snap}); err != nil {
+			logging.Errorf(p.log, fmtChildPipe, c.what, c.cmd.Process.Pid, err)
+		}
+	case *ipc.ConfigAck:
+		if m.Error != "" {
+			logging.Errorf(p.log, fmtChildRefused, c.what, m.Generation, m.Error)
+		}
+		c.gen = m.Generation
+		if !p.ready && p.allAcked(p.gen) {
+			p.markReady()
+		}
+		if p.reloadGen != 0 && p.allAcked(p.reloadGen) {
+			p.reloadDone()
+		}
+	case *ipc.Pong:
+		c.lastPong = time.Now()
+	}
+}
+
+func (p *parent) allAcked(gen uint64) bool {
+	for _, c := range p.children {
+		if c.running && c.gen < gen {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *parent) markReady() {
+	p.ready = true
+	p.notify.Send(sdnotify.Ready)
+	if p.env.ready != nil {
+		p.env.ready()
+	}
+}
+
+// ended handles a child's exit: a stop in progress goes on; otherwise
+// the watchdog policy decides.
+func (p *parent) ended(c *child, e childEnd) {
+	pid := c.cmd.Process.Pid
+	c.running = false
+	c.closePipes()
+	removePidFile(c.pidFile, pid)
+	if p.stopping {
+		return
+	}
+	if c.role == ipc.RoleVRRP {
+		// The dead child's addresses must not stay on the LAN without an
+		// owner: the next child would remove them at its start, but a
+		// respawn may be delayed beyond the backups' take-over.
+		p.cleanupHost()
+	}
+	v := c.policy.decide(e)
+	switch {
+	case v.stopAll && !e.signaled && e.code != 0 && !c.policy.noRespawn:
+		logging.Errorf(p.log, fmtChildPermanent, c.ident(), permanentName(e.code))
+		p.stop(exitConfig)
+	case v.stopAll:
+		logging.Errorf(p.log, fmtChildDiedExit, c.what, pid)
+		p.stop(0)
+	default:
+		logging.Errorf(p.log, fmtChildRespawn, c.what, pid)
+		if v.after == 0 {
+			p.start(c)
+			return
+		}
+		time.AfterFunc(v.after, func() { p.respawn <- c })
+	}
+}
+
+// cleanupHost removes what the ledger says the VRRP child had configured.
+func (p *parent) cleanupHost() {
+	nl, err := netif.Open(netif.Options{Ledger: ledgerPath(p.cfg.Global.Instance), Log: netifLog(p.log)})
+	if err != nil {
+		logging.Errorf(p.log, fmtSetupFailed, err)
+		return
+	}
+	defer nl.Close()
+	_ = nl.Cleanup() // each left-over is logged by netif
+}
+
+// watchdog pings the children and kills one that stopped answering.
+func (p *parent) watchdog() {
+	for _, c := range p.children {
+		if !c.running || c.gen == 0 {
+			continue
+		}
+		if time.Since(c.lastPong) > pongTimeout {
+			logging.Errorf(p.log, fmtChildHung, c.what, c.cmd.Process.Pid, time.Since(c.lastPong).Round(time.Second))
+			c.signal(syscall.SIGKILL)
+			continue
+		}
+		c.pingSeq++
+		c.conn.Send(&ipc.Ping{Seq: c.pingSeq})
+	}
+}
