@@ -31,6 +31,11 @@ func Run(opts cli.Options) int {
 	if opts.Child != "" {
 		return runChild(opts, env)
 	}
+	if !opts.DontFork {
+		if exit, code := daemonize(os.Args); exit {
+			return code
+		}
+	}
 	env.notify = sdnotify.FromEnv()
 	return run(opts, env)
 }

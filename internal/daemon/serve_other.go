@@ -24,3 +24,5 @@ func supervise(_ cli.Options, _ *config.Config, _ config.Diagnostics, _ *recordi
 }
 
 func runChild(_ cli.Options, _ runEnv) int { return exitSetup }
+
+func daemonize(_ []string) (bool, int) { return false, 0 }
