@@ -37,6 +37,12 @@ func WriteData(out io.Writer, s *Snapshot) error {
 			w.script(&s.Scripts[i])
 		}
 	}
+	if len(s.TrackFiles) > 0 {
+		w.line("------< VRRP Track files >------")
+		for i := range s.TrackFiles {
+			w.trackFile(&s.TrackFiles[i])
+		}
+	}
 	if len(s.Interfaces) > 0 {
 		w.line("------< Interfaces >------")
 		for i := range s.Interfaces {
@@ -69,6 +75,9 @@ func (w *writer) instance(v *Instance) {
 	if v.State == Backup {
 		w.line("   Master router = %s", v.MasterRouter)
 		w.line("   Master priority = %d", v.MasterPriority)
+		if v.Version == 3 {
+			w.line("   Master advert int = %.2f sec", v.MasterAdvertInt.Seconds())
+		}
 	}
 	// keepalived prints "none" when no instance flag is set, and else a
 	// line for the flags it names; nopreempt and a configured source
@@ -86,7 +95,12 @@ func (w *writer) instance(v *Instance) {
 	w.line("   Number of interface and track script faults = %d", v.TrackFaults)
 	w.line("   Number of track scripts init = %d", v.TrackScriptInit)
 	w.line("   Last transition = %s", timeval(v.LastTransition))
-	w.line("   Read timeout = %s", timeval(v.ReadTimeout))
+	if v.ReadTimeout.IsZero() {
+		// No timer runs in FAULT (or INIT).
+		w.line("   Read timeout = DISABLED")
+	} else {
+		w.line("   Read timeout = %s", timeval(v.ReadTimeout))
+	}
 	w.line("   Master down timer = %d usecs", v.MasterDown.Microseconds())
 	w.line("   Interface = %s", v.Interface)
 	from := ""
@@ -162,14 +176,16 @@ func (w *writer) instance(v *Instance) {
 	w.line("   fd_in %d, fd_out %d", v.FdIn, v.FdOut)
 	w.list("   Virtual Routes :", v.Routes)
 	w.list("   Virtual Rules :", v.Rules)
-	w.tracked("   Tracked interfaces :", v.TrackInterfaces)
+	w.tracked("   Tracked interfaces :", "%s weight %d", v.TrackInterfaces)
 	if len(v.TrackScripts) > 0 {
 		w.line("   Tracked scripts :")
 		for _, t := range v.TrackScripts {
 			w.line("     %s weight %d", t.Name, t.Weight)
 		}
 	}
-	w.tracked("   Tracked files :", v.TrackFiles)
+	// keepalived 2.2.7 puts a comma after a tracked file's name, not
+	// after an interface's.
+	w.tracked("   Tracked files :", "%s, weight %d", v.TrackFiles)
 	w.line("   Using smtp notification = %s", yesNo(v.SMTPAlert))
 	if v.NotifyDeleted {
 		w.line("   Notify deleted = Deleted")
@@ -190,13 +206,13 @@ func (w *writer) list(head string, items []string) {
 	}
 }
 
-func (w *writer) tracked(head string, items []Tracked) {
+func (w *writer) tracked(head, format string, items []Tracked) {
 	if len(items) == 0 {
 		return
 	}
 	w.line("%s", head)
 	for _, t := range items {
-		w.line("     %s weight %d", t.Name, t.Weight)
+		w.line("     "+format, t.Name, t.Weight)
 	}
 }
 
@@ -305,6 +321,17 @@ func (w *writer) script(s *Script) {
 	}
 }
 
+func (w *writer) trackFile(f *TrackFile) {
+	w.line(" Track file = %s", f.Name)
+	w.line("   File = %s", f.Path)
+	w.line("   Status = %d", f.Status)
+	w.line("   Weight = %d", f.Weight)
+	w.line("   Tracking instances :")
+	for _, t := range f.Tracking {
+		w.line("     %s, weight %d", t.Name, t.Weight)
+	}
+}
+
 func (w *writer) iface(i *Interface) {
 	w.line(" Name = %s", i.Name)
 	w.line("   index = %d", i.Index)
@@ -314,14 +341,12 @@ func (w *writer) iface(i *Interface) {
 		w.line("   MAC = %s", i.MAC)
 		w.line("   MAC broadcast = %s", i.MACBrd)
 	}
-	st := []string{}
+	st := []string{"not UP", "not RUNNING"}
 	if i.Up {
-		st = append(st, "UP")
-	} else {
-		st = append(st, "DOWN")
+		st[0] = "UP"
 	}
 	if i.Running {
-		st = append(st, "RUNNING")
+		st[1] = "RUNNING"
 	}
 	if i.NoBroadcast {
 		st = append(st, "no broadcast")

@@ -86,7 +86,7 @@ func TestInstanceVariants(t *testing.T) {
 		{"tracked files and rules", func(v *Instance) {
 			v.TrackFiles = []Tracked{{"tf", 3}}
 			v.Rules = []string{"from 10.0.0.0/8 table 100"}
-		}, []string{"   Virtual Rules :\n     from 10.0.0.0/8 table 100\n", "   Tracked files :\n     tf weight 3\n"}, nil},
+		}, []string{"   Virtual Rules :\n     from 10.0.0.0/8 table 100\n", "   Tracked files :\n     tf, weight 3\n"}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -51,6 +51,7 @@ func TestGolden(t *testing.T) {
 	}{
 		{"basic", basicSnapshot()},
 		{"full", fullSnapshot()},
+		{"states", statesSnapshot()},
 	} {
 		for _, f := range []struct {
 			name  string
@@ -262,6 +263,76 @@ func fullSnapshot() *Snapshot {
 			loopback(),
 			vb0,
 			veth("va0", 3, "192.168.77.1", Tracked{"VI_1", 0}),
+		},
+	}
+}
+
+func statesSnapshot() *Snapshot {
+	g := DefaultGlobal()
+	g.RouterID = "gvstates"
+	g.GARPDelay, g.GARPLowerPrioDelay = 1, 1
+	g.Firewall = debianFirewall
+
+	v1 := instance("VI_1", "va0", 51, 150, "192.168.77.1")
+	v2 := instance("VI_2", "vb0", 51, 100, "192.168.77.2")
+	for _, v := range []*Instance{&v1, &v2} {
+		v.Version = 3
+		v.GARPDelay, v.GARPLowerPrioDelay = 1, 1
+		v.AdvertInterval, v.MasterAdvertInt = 200*time.Millisecond, 200*time.Millisecond
+	}
+	v1.MasterDown = 682812 * time.Microsecond
+	v1.FdIn, v1.FdOut = 14, 15
+	v1.VIPs = []Address{{Prefix: pfx("192.168.77.100/24"), Dev: "va0", Scope: "global", Set: true}}
+	v1.Stats = Stats{AdvertSent: 16, BecomeMaster: 1}
+
+	v2.State, v2.WantState = Backup, Backup
+	v2.MasterRouter, v2.MasterPriority = addr("192.168.77.1"), 150
+	v2.MasterDown = 721875 * time.Microsecond
+	v2.FdIn, v2.FdOut = 16, 17
+	v2.VIPs = []Address{{Prefix: pfx("192.168.77.100/24"), Dev: "vb0", Scope: "global"}}
+	v2.VIPsSet = false
+	v2.TrackFiles = []Tracked{{"tf1", 2}}
+	v2.Stats = Stats{AdvertRcvd: 16}
+
+	// An instance on an interface that is down: FAULT, no timer running.
+	vf := instance("VI_F", "dn0", 53, 100, "192.168.78.1")
+	vf.State, vf.WantState = Fault, Fault
+	vf.ReadTimeout = time.Time{}
+	vf.GARPDelay, vf.GARPLowerPrioDelay = 1, 1
+	vf.MasterDown = 3609375 * time.Microsecond
+	vf.FdIn, vf.FdOut = 18, 19
+	vf.VIPs = []Address{{Prefix: pfx("192.168.78.100/24"), Dev: "dn0", Scope: "global"}}
+	vf.VIPsSet = false
+	vf.NotifyDeleted = true
+	vf.TrackFaults = 2 // dn0 down, chk_bad failing
+	vf.TrackScripts = []TrackedScript{{Name: "chk_bad", Command: "'/tmp/gvdump/bad.sh'"}}
+
+	down := func(name string, index int, v4 string, tracking ...Tracked) Interface {
+		i := veth(name, index, "192.168.0.1", tracking...)
+		i.IPv4, i.IPv6 = netip.Addr{}, netip.Addr{}
+		if v4 != "" {
+			i.IPv4 = addr(v4)
+		}
+		i.Up, i.Running, i.SeenUp = false, false, false
+		return i
+	}
+	return &Snapshot{
+		Global:    g,
+		Instances: []Instance{v1, v2, vf},
+		Sockets: []Socket{
+			{FdIn: 14, FdOut: 15, Interface: "va0", Instances: []SocketInstance{{"VI_1", 51}}},
+			{FdIn: 16, FdOut: 17, Interface: "vb0", Instances: []SocketInstance{{"VI_2", 51}}},
+			{FdIn: 18, FdOut: 19, Interface: "dn0", Instances: []SocketInstance{{"VI_F", 53}}},
+		},
+		Scripts: []Script{{Name: "chk_bad", Command: "'/tmp/gvdump/bad.sh'", Interval: time.Second,
+			Rise: 1, Fall: 1, InitState: "unknown", Tracking: []Tracked{{"VI_F", 0}}}},
+		TrackFiles: []TrackFile{{Name: "tf1", Path: "/tmp/gvdump/tf", Weight: 1, Tracking: []Tracked{{"VI_2", 2}}}},
+		Interfaces: []Interface{
+			loopback(),
+			veth("vb0", 2, "192.168.77.2", Tracked{"VI_2", 0}),
+			veth("va0", 3, "192.168.77.1", Tracked{"VI_1", 0}),
+			down("dn1", 4, ""),
+			down("dn0", 5, "192.168.78.1", Tracked{"VI_F", 0}),
 		},
 	}
 }

@@ -12,6 +12,7 @@ type Snapshot struct {
 	Instances  []Instance
 	SyncGroups []SyncGroup
 	Scripts    []Script
+	TrackFiles []TrackFile
 	Sockets    []Socket
 	Interfaces []Interface
 }
@@ -73,8 +74,9 @@ type Instance struct {
 	TrackFaults     int // interface and track script faults
 	TrackScriptInit int
 	LastTransition  time.Time
-	ReadTimeout     time.Time
-	MasterDown      time.Duration
+	// ReadTimeout is when the instance's timer fires; zero when none runs.
+	ReadTimeout time.Time
+	MasterDown  time.Duration
 
 	Interface string
 	// SrcIP is the address adverts are sent from.
@@ -228,6 +230,16 @@ type Script struct {
 	Tracking []Tracked
 	// Running: the script is executing now.
 	Running bool
+}
+
+// TrackFile is a track_file (vrrp_track_file) block.
+type TrackFile struct {
+	Name   string
+	Path   string
+	Status int // the number last read from the file
+	Weight int
+	// Tracking are the instances using it, with their weights.
+	Tracking []Tracked
 }
 
 // Socket is one entry of keepalived's socket pool: the sockets shared by

@@ -6,6 +6,7 @@
 #
 #   sh internal/dump/testdata/capture.sh basic
 #   sh internal/dump/testdata/capture.sh full
+#   sh internal/dump/testdata/capture.sh states
 #
 # The namespace gvdump-<pid> has a veth pair (va0 <-> vb0) inside it:
 # VI_1 (priority 150, va0) becomes MASTER, VI_2 (same VRID, priority 100,
@@ -33,7 +34,9 @@ trap cleanup EXIT INT TERM
 
 mkdir -p /tmp/gvdump
 printf '#!/bin/sh\nexit 0\n' >/tmp/gvdump/ok.sh
-chmod 755 /tmp/gvdump/ok.sh
+printf '#!/bin/sh\nexit 1\n' >/tmp/gvdump/bad.sh
+echo 0 >/tmp/gvdump/tf
+chmod 755 /tmp/gvdump/ok.sh /tmp/gvdump/bad.sh
 ip netns add "$ns"
 ip -n "$ns" link set lo up
 ip -n "$ns" link add va0 type veth peer name vb0
@@ -48,6 +51,9 @@ for d in all va0 vb0; do
 done
 ip -n "$ns" link set va0 up
 ip -n "$ns" link set vb0 up
+# dn0 stays down: an instance on it is in FAULT.
+ip -n "$ns" link add dn0 type veth peer name dn1
+ip -n "$ns" addr add 192.168.78.1/24 dev dn0
 
 cp "$here/keepalived.conf" "$tmp/keepalived.conf"
 ip netns exec "$ns" env TMPDIR="$tmp" /usr/sbin/keepalived -n -l -D \
