@@ -39,9 +39,15 @@ demo: build
 
 # Honours DESTDIR/PREFIX; never run on a test machine without DESTDIR, it
 # would replace Debian's /usr/sbin/keepalived.
+# The example configuration goes in only where there is none.
 install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/keepalived
 	install -D -m 0644 keepalived.service $(DESTDIR)/lib/systemd/system/keepalived.service
+	@if [ -e $(DESTDIR)/etc/keepalived/keepalived.conf ]; then \
+	  echo "keeping the existing $(DESTDIR)/etc/keepalived/keepalived.conf"; \
+	else \
+	  install -D -m 0644 configs/keepalived.conf $(DESTDIR)/etc/keepalived/keepalived.conf; \
+	fi
 
 clean:
 	rm -rf bin
