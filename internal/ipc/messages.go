@@ -111,7 +111,8 @@ type Snapshot struct {
 	Wd string `json:"wd,omitempty"`
 	// Model is the parsed configuration as config.Config's JSON. Fields the
 	// model marks json:"-" (source positions, the address text as written,
-	// the explicitly-set keyword sets) do not cross; see Model().
+	// the explicitly-set keyword sets) do not cross: a child that needs them
+	// parses Files instead.
 	Model json.RawMessage `json:"model"`
 }
 
