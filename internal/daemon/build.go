@@ -29,6 +29,9 @@ type spec struct {
 	// virtual_routes and virtual_rules.
 	addrs, routes, rules netif.Set
 	targets              []announce.Target
+	// resume: a respawned VRRP child adopted this instance's addresses,
+	// left by the child that died; it starts as master (vrrp.Start).
+	resume bool
 	// group is the instance's vrrp_sync_group as "NAME:MEMBER,MEMBER"
 	// ("" outside any): part of its identity across reloads.
 	group string

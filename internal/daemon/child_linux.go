@@ -80,7 +80,7 @@ func runChild(o cli.Options, env runEnv) int {
 			ctl <- m
 		}
 	}()
-	env.ctl, env.up, env.gen = ctl, conn, first.Generation
+	env.ctl, env.up, env.gen, env.respawn = ctl, conn, first.Generation, first.Respawn
 
 	if role == ipc.RoleChecker {
 		return serveChecker(o, cfg, log, env)

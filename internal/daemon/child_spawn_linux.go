@@ -28,6 +28,8 @@ type child struct {
 	lastPong time.Time
 	pingSeq  uint64
 	running  bool
+	// respawned: the process replaces one that died (ipc.Config.Respawn).
+	respawned bool
 }
 
 // childEvent is what a child's goroutines report to the parent's loop:

@@ -60,6 +60,8 @@ type runEnv struct {
 	ctl <-chan ipc.Message
 	up  *ipc.Conn
 	gen uint64
+	// respawn: this child replaces one that died.
+	respawn bool
 }
 
 // ack tells the parent the configuration is applied (err nil) or why

@@ -96,7 +96,7 @@ func (e *engine) add(s spec, m *vrrp.Machine, adv advertiser) *instance {
 	// before any starts: its VIPs, eVIPs, routes and rules go from the
 	// interface, whoever left them there (a killed daemon). Not a VMAC it
 	// creates (new and bare), and not an instance a reload adds.
-	if !e.began && s.vmac == nil {
+	if !e.began && s.vmac == nil && !s.resume {
 		e.step(in, vrrp.StartupClear{}, time.Time{})
 	}
 	return in

@@ -13,6 +13,7 @@ import (
 	"github.com/gokeepalived/gokeepalived/internal/logging"
 	"github.com/gokeepalived/gokeepalived/internal/netif"
 	"github.com/gokeepalived/gokeepalived/internal/sdnotify"
+	"github.com/gokeepalived/gokeepalived/internal/vrrp"
 	"github.com/gokeepalived/gokeepalived/pkg/config"
 )
 
@@ -289,7 +290,7 @@ func (p *parent) event(ev childEvent) {
 func (p *parent) message(c *child, m ipc.Message) {
 	switch m := m.(type) {
 	case *ipc.Hello:
-		if err := c.conn.Send(&ipc.Config{Snapshot: p.snap}); err != nil {
+		if err := c.conn.Send(&ipc.Config{Snapshot: p.snap, Respawn: c.respawned}); err != nil {
 			logging.Errorf(p.log, fmtChildPipe, c.what, c.cmd.Process.Pid, err)
 		}
 	case *ipc.ConfigAck:
@@ -335,13 +336,14 @@ func (p *parent) ended(c *child, e childEnd) {
 	if p.stopping {
 		return
 	}
-	if c.role == ipc.RoleVRRP {
+	v := c.policy.decide(e)
+	c.respawned = v.restart
+	if c.role == ipc.RoleVRRP && (!v.restart || v.after+respawnMargin >= p.minMasterDown()) {
 		// The dead child's addresses must not stay on the LAN without an
-		// owner: the next child would remove them at its start, but a
-		// respawn may be delayed beyond the backups' take-over.
+		// owner longer than a backup waits before it takes over: unless
+		// the next child comes soon enough to resume them, they go now.
 		p.cleanupHost()
 	}
-	v := c.policy.decide(e)
 	switch {
 	case v.stopAll && !e.signaled && e.code != 0 && !c.policy.noRespawn:
 		logging.Errorf(p.log, fmtChildPermanent, c.ident(), permanentName(e.code))
@@ -357,6 +359,37 @@ func (p *parent) ended(c *child, e childEnd) {
 		}
 		time.AfterFunc(v.after, func() { p.respawn <- c })
 	}
+}
+
+// respawnMargin is what a respawned VRRP child needs to start and
+// resume its instances (exec, configuration, sockets), with room to
+// spare.
+const respawnMargin = 500 * time.Millisecond
+
+// minMasterDown is the shortest time a backup of one of our instances
+// waits for adverts before it takes over (its Master_Down_Interval, at
+// the highest priority a backup can have).
+func (p *parent) minMasterDown() time.Duration {
+	specs, err := buildSpecs(p.cfg)
+	if err != nil || len(specs) == 0 {
+		return 0
+	}
+	low := time.Duration(1<<63 - 1)
+	for _, s := range specs {
+		pr := s.params
+		down := pr.DownTimerAdverts
+		if down <= 0 {
+			down = 3
+		}
+		version := pr.Version
+		if version != 3 {
+			version = 2
+		}
+		if d := vrrp.MasterDownInterval(version, 254, down, pr.AdvertIntUsec); d < low {
+			low = d
+		}
+	}
+	return low
 }
 
 // cleanupHost removes what the ledger says the VRRP child had configured.

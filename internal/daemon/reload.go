@@ -123,7 +123,7 @@ func (e *engine) reload(specs []spec, op opener, now time.Time) reloadSummary {
 		}
 	}
 	for _, in := range added {
-		e.step(in, vrrp.Start{}, now)
+		e.step(in, vrrp.Start{Resume: in.spec.resume}, now)
 	}
 	return sum
 }

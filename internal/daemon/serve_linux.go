@@ -127,6 +127,15 @@ func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, 
 	}
 	h.nl = nl
 	defer h.close()
+	// A respawned child takes over the addresses its predecessor left
+	// for instances it can resume (not a sync group member, whose group
+	// decides, nor a VMAC, made anew).
+	if env.respawn {
+		for i := range specs {
+			sp := &specs[i]
+			sp.resume = sp.group == "" && sp.vmac == nil && nl.Adopt(sp.addrs)
+		}
+	}
 	// What a killed daemon left behind goes first: it may hold the VIPs
 	// this start is about to decide on.
 	_ = nl.Cleanup() // each left-over is logged by netif

@@ -15,12 +15,12 @@ import (
 func samples() []Message {
 	return []Message{
 		&Hello{Version: Version, Role: RoleVRRP, PID: 4242, Build: "Keepalived v2.2.7"},
-		&Config{Snapshot{Generation: 1, Path: "/etc/keepalived/keepalived.conf", ConfigID: "lb1", AllConfig: true,
+		&Config{Snapshot: Snapshot{Generation: 1, Path: "/etc/keepalived/keepalived.conf", ConfigID: "lb1", AllConfig: true,
 			Files: map[string][]byte{
 				"/etc/keepalived/keepalived.conf":  []byte("include conf.d/*.conf\n"),
 				"/etc/keepalived/conf.d/vi_1.conf": {0, 1, 0xff, '\n'}, // any bytes survive
 			},
-			Wd: "/etc/keepalived", Model: []byte(`{"global_defs":{"router_id":"lb1"}}`)}},
+			Wd: "/etc/keepalived", Model: []byte(`{"global_defs":{"router_id":"lb1"}}`)}, Respawn: true},
 		&Reload{Snapshot{Generation: 7, Path: "/etc/keepalived/keepalived.conf", Model: []byte(`{}`)}},
 		&ConfigAck{Generation: 7},
 		&ConfigAck{Generation: 8, Error: "VI_1: interface eth9 does not exist"},

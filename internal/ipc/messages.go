@@ -140,6 +140,9 @@ func (s *Snapshot) Config() (*config.Config, error) {
 // or checkers from it.
 type Config struct {
 	Snapshot
+	// Respawn: the child replaces one that died. Instances whose
+	// addresses are still configured resume as master at once.
+	Respawn bool `json:"respawn,omitempty"`
 }
 
 // Reload is a new snapshot after SIGHUP, sent only once the parent has

@@ -28,7 +28,7 @@ func TestSnapshotSeeds(t *testing.T) {
 				t.Fatal(err)
 			}
 			var buf bytes.Buffer
-			if err := Encode(&buf, &Config{snap}, 0); err != nil {
+			if err := Encode(&buf, &Config{Snapshot: snap}, 0); err != nil {
 				t.Fatal(err)
 			}
 			m, err := Decode(&buf, 0)

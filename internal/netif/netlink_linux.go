@@ -37,6 +37,9 @@ type Host struct {
 	led *ledger
 	log Logger
 	idx map[string]int
+	// adopted are the addresses Adopt took over from the previous run:
+	// Cleanup keeps them.
+	adopted map[string]bool
 }
 
 // Open connects to the kernel in the namespace and loads the ledger.
@@ -317,6 +320,9 @@ func (h *Host) undoAll(leftover bool) error {
 		e := entries[i]
 		if !h.led.has(e.Kind, e.ID) || e.Kind == kindSysctl && e.Group == groupRPFilter {
 			continue // undone with another entry, or below
+		}
+		if leftover && e.Kind == kindAddr && h.adopted[e.ID] {
+			continue // carried on by the instance that adopted it
 		}
 		if leftover {
 			h.log.logf(false, fmtLeftover, e.Kind, describe(e))

@@ -556,3 +556,45 @@ func TestReloadKeepsOwnership(t *testing.T) {
 	}
 	equalLines(t, "after release", l.addrs(t), nil)
 }
+
+// A respawned VRRP child adopts the addresses its predecessor left: the
+// cleanup keeps them (and still removes the rest), Release removes them
+// on the next clean stop.
+func TestAdoptLeftovers(t *testing.T) {
+	l := newNSLab(t)
+	cfg := parseLab(t, "testdata/keepalived-2.2.7-vmac.conf")
+	set := InstanceSet(cfg.Instances[0], "")
+	addrs := Set{Addrs: set.Addrs}
+	if err := l.h.Apply(PlanAdd(set)); err != nil {
+		t.Fatal(err)
+	}
+	l.h.Close() // killed
+	before := l.addrs(t)
+
+	h := l.open(t)
+	// A set with an address the previous run did not leave is not
+	// adopted.
+	other := Set{Addrs: append(slices.Clone(addrs.Addrs), Addr{Dev: "kv0", Prefix: netip.MustParsePrefix("10.9.9.9/32")})}
+	if h.Adopt(other) || h.Adopt(Set{}) {
+		t.Fatal("adopted a set that was not left configured")
+	}
+	if !h.Adopt(addrs) {
+		t.Fatalf("did not adopt %v (ledger %q)", addrs.Addrs, h.Owned())
+	}
+	if err := h.Cleanup(); err != nil {
+		t.Fatal(err)
+	}
+	got := l.addrs(t)
+	for _, a := range addrs.Addrs {
+		want := a.Dev + " " + a.Prefix.String()
+		if !slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, want) }) {
+			t.Errorf("adopted %s removed by the cleanup: %q (before %q)", want, got, before)
+		}
+	}
+	if err := h.Release(); err != nil {
+		t.Fatal(err)
+	}
+	if after := l.addrs(t); len(after) != 0 {
+		t.Errorf("left after Release: %q", after)
+	}
+}

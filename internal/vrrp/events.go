@@ -10,7 +10,13 @@ type Event interface{ isEvent() }
 // Start begins the protocol (RFC 3768 §6.4.1 / RFC 5798 §6.4.1, the
 // Initialize state). Tracker statuses known before the start are given
 // first as Track events.
-type Start struct{}
+//
+// Resume starts the instance as master at once: a VRRP process the
+// parent respawned after it died finds this instance's addresses still
+// configured (it was master a moment ago) and carries on, so that the
+// backups never see a gap long enough to take over. Ignored for a sync
+// group member, and for an instance in FAULT.
+type Start struct{ Resume bool }
 
 // StartupClear is keepalived 2.2.7's clean-up before the first Start of an
 // instance whose interface existed before the daemon (not a VMAC it

@@ -134,7 +134,7 @@ func (m *Machine) Step(ev Event, now time.Time) []Action {
 		if m.group != nil {
 			m.group.start(now)
 		} else {
-			m.start(now)
+			m.start(now, e.Resume)
 		}
 	case Stop:
 		m.stop(now, false)
@@ -196,11 +196,18 @@ func (m *Machine) startupClear() {
 // start is keepalived's tracking initialisation followed by
 // vrrp_init_state (RFC 3768 §6.4.1: the owner becomes master at once,
 // everyone else a backup) and the first timers.
-func (m *Machine) start(now time.Time) {
+func (m *Machine) start(now time.Time, resume bool) {
 	if m.started {
 		return
 	}
 	m.initTracking(now)
+	if resume && m.state != Fault && m.faults() == 0 {
+		m.log(msgResume, m.p.Name)
+		m.delayedStart = false
+		m.state, m.want = Backup, Master
+		m.gotoMaster(now)
+		return
+	}
 	m.initState(now)
 	m.initSands(now)
 }

@@ -22,6 +22,8 @@ var (
 	msgEnterFault      = logMsg{"(%s) Entering FAULT STATE", false}
 	msgEnterBackupInit = logMsg{"(%s) Entering BACKUP STATE (init)", false}
 	msgRxTimeout       = logMsg{"(%s) Receive advertisement timeout", true}
+	// Ours: a respawned VRRP process carries on as master.
+	msgResume = logMsg{"(%s) addresses still configured by the previous VRRP process: resuming as MASTER", false}
 
 	// Start-up fault reasons (keepalived only words them at start-up; a
 	// fault at run time logs just the state change).

@@ -23,7 +23,7 @@ import (
 //	> VI_1 send-advert prio=100          (an action, in order)
 //	= VI_1 MASTER prio=100 timer=@4.609375  (each instance's state after)
 //
-// Events: start, stop, delete, timer [main|garp], reload KEY=VALUE...,
+// Events: start [resume], stop, delete, timer [main|garp], reload KEY=VALUE...,
 // advert from=IP prio=N [int=SECONDS] [ver=N] [vrid=N] [addrs=IP,..] [differ],
 // track NAME up|down [kind=script|interface|file|process|bfd] [weight=N].
 // Lines starting with '>' and '=' are generated: go test -update rewrites
@@ -325,7 +325,7 @@ func describe(m *Machine) string {
 func parseEvent(m *Machine, f []string) (Event, error) {
 	switch f[0] {
 	case "start":
-		return Start{}, nil
+		return Start{Resume: len(f) > 1 && f[1] == "resume"}, nil
 	case "startup-clear":
 		return StartupClear{}, nil
 	case "stop":
