@@ -157,6 +157,8 @@ run_vrrp
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }'; }
 
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+# Which code "ours" is: OURS_FROM names it when OURS is not this tree's build.
+ours_from=${OURS_FROM:-"built from commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- cmd internal pkg 2>/dev/null || echo ' with uncommitted changes')"}
 {
 	echo "# Benchmarks"
 	echo
@@ -167,6 +169,7 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "- Machine: $(nproc) CPU(s), ${cpu:-unknown CPU}, Linux $(uname -r)"
 	echo "- $(go version)"
 	echo "- Reference: $("$REF" -v 2>&1 | head -n 1)"
+	echo "- Ours: \`$OURS\` ($ours_from)"
 	echo
 	echo "## VRRP"
 	echo

@@ -150,10 +150,38 @@ func TestCPUTicksAndRSS(t *testing.T) {
 		t.Error("short stat accepted")
 	}
 	status := "Name:\tkeepalived\nVmPeak:\t  20000 kB\nVmRSS:\t   14224 kB\nRssAnon:\t 9000 kB\n"
-	if got, err := rssKiB(status); err != nil || got != 14224 {
-		t.Errorf("rssKiB = %d %v, want 14224", got, err)
+	roll := "55d0-7ffd ---p 00000000 00:00 0   [rollup]\nRss:               27296 kB\nPss:               23673 kB\nPss_Anon:          19804 kB\n"
+	tests := []struct {
+		text, name string
+		want       int64
+	}{
+		{status, "VmRSS:", 14224},
+		{status, "RssAnon:", 9000},
+		{roll, "Pss:", 23673}, // not Pss_Anon
+		{roll, "Pss_Anon:", 19804},
 	}
-	if _, err := rssKiB("Name:\tx\n"); err == nil {
+	for _, tt := range tests {
+		if got, err := kibField(tt.text, tt.name); err != nil || got != tt.want {
+			t.Errorf("kibField(%s) = %d %v, want %d", tt.name, got, err, tt.want)
+		}
+	}
+	if _, err := kibField("Name:\tx\n", "VmRSS:"); err == nil {
 		t.Error("status without VmRSS accepted")
+	}
+}
+
+func TestMedians(t *testing.T) {
+	runs := []failoverRun{
+		{gap: 30, afterLast: 300, masterLine: 3000, ok: true},
+		{gap: 10, afterLast: 100, masterLine: 1000, ok: true},
+		{gap: 999, afterLast: 999, masterLine: 999, ok: false}, // a failed run is left out
+		{gap: 20, afterLast: 200, masterLine: 2000, ok: true},
+	}
+	got, ok := medians(runs)
+	if want := (failoverRun{gap: 20, afterLast: 200, masterLine: 2000, ok: true}); !ok || got != want {
+		t.Errorf("medians = %+v %v, want %+v", got, ok, want)
+	}
+	if _, ok := medians([]failoverRun{{ok: false}}); ok {
+		t.Error("medians of no successful run is ok")
 	}
 }

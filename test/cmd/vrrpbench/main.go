@@ -129,6 +129,44 @@ func writeFailover(w io.Writer, kinds []netlab.Kind, results [][2][]failoverRun,
 		}
 	}
 	fmt.Fprintln(w)
+	if len(kinds) < 2 {
+		return
+	}
+	fmt.Fprintf(w, "Goals (medians): ours within 5 ms of the bound after the last advert, and a client gap\n")
+	fmt.Fprintf(w, "no longer than keepalived's.\n\n")
+	for si, s := range scenarios {
+		o, ook := medians(results[si][0])
+		r, rok := medians(results[si][1])
+		if !ook || !rok {
+			fmt.Fprintf(w, "- %s: no result to compare\n", s.name)
+			continue
+		}
+		over := ms(o.afterLast - bound(s))
+		fmt.Fprintf(w, "- %s: ours %+.1f ms over the bound (%s); client gap ours %.1f ms, keepalived %.1f ms (%s)\n",
+			s.name, over, met(over <= 5), ms(o.gap), ms(r.gap), met(o.gap <= r.gap))
+	}
+	fmt.Fprintln(w)
+}
+
+// medians is the run of medians of the successful runs.
+func medians(runs []failoverRun) (failoverRun, bool) {
+	var g, a, l []float64
+	for _, r := range runs {
+		if r.ok {
+			g, a, l = append(g, float64(r.gap)), append(a, float64(r.afterLast)), append(l, float64(r.masterLine))
+		}
+	}
+	gs, ok := summarize(g)
+	as, _ := summarize(a)
+	ls, _ := summarize(l)
+	return failoverRun{gap: time.Duration(gs.med), afterLast: time.Duration(as.med), masterLine: time.Duration(ls.med), ok: ok}, ok
+}
+
+func met(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "**not met**"
 }
 
 func writeScale(w io.Writer, kinds []netlab.Kind, res [2]scaleResult, ifaces, perIf int, settle, window time.Duration, windows int) {
@@ -137,14 +175,19 @@ func writeScale(w io.Writer, kinds []netlab.Kind, res [2]scaleResult, ifaces, pe
 	fmt.Fprintf(w, "them all as MASTER (priority 100, sending %d adverts/s), r2 all as BACKUP (80,\n", ifaces*perIf)
 	fmt.Fprintf(w, "receiving them). After every instance reached its state and %v more, %d windows of\n", settle, windows)
 	fmt.Fprintf(w, "%v: CPU is utime+stime of every process of the daemon (keepalived: parent and VRRP\n", window)
-	fmt.Fprintf(w, "child) per wall second, in %% of one CPU; RSS is VmRSS summed over those processes.\n\n")
-	fmt.Fprintf(w, "| implementation | role | processes | CPU %% min | CPU %% median | CPU %% max | RSS MiB min | RSS MiB median | RSS MiB max | state changes |\n")
-	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(w, "child) per wall second, in %% of one CPU; RSS is VmRSS summed over those processes,\n")
+	fmt.Fprintf(w, "which counts the executable's pages once per process; PSS (smaps_rollup) shares\n")
+	fmt.Fprintf(w, "them out; anon is RssAnon (heap, stacks, runtime). Memory in MiB.\n\n")
+	fmt.Fprintf(w, "| implementation | role | processes | CPU %% min | CPU %% median | CPU %% max | RSS min | RSS median | RSS max | PSS median | anon median | state changes |\n")
+	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for ki, k := range kinds {
 		for role, name := range []string{"master", "backup"} {
 			c, _ := summarize(res[ki].cpu[role])
 			r, _ := summarize(res[ki].rss[role])
-			fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %d |\n", k, name, res[ki].procs[role], c.cells("%.2f"), r.cells("%.1f"), res[ki].flaps)
+			ps, _ := summarize(res[ki].pss[role])
+			an, _ := summarize(res[ki].anon[role])
+			fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %.1f | %.1f | %d |\n", k, name, res[ki].procs[role], c.cells("%.2f"), r.cells("%.1f"),
+				ps.med, an.med, res[ki].flaps)
 		}
 	}
 	fmt.Fprintln(w)
@@ -153,7 +196,11 @@ func writeScale(w io.Writer, kinds []netlab.Kind, res [2]scaleResult, ifaces, pe
 		r, _ := summarize(res[1].cpu[role])
 		om, _ := summarize(res[0].rss[role])
 		rm, _ := summarize(res[1].rss[role])
-		fmt.Fprintf(w, "- %s: CPU ours/keepalived %s (median), RSS %s.\n", name, ratio(o.med, r.med), ratio(om.med, rm.med))
+		op, _ := summarize(res[0].pss[role])
+		rp, _ := summarize(res[1].pss[role])
+		fmt.Fprintf(w, "- %s: CPU ours/keepalived %s (median; goal at most 0.5x: %s), RSS %s (goal at most 2x: %s), PSS %s.\n",
+			name, ratio(o.med, r.med), met(r.med > 0 && o.med <= r.med/2), ratio(om.med, rm.med), met(rm.med > 0 && om.med <= 2*rm.med),
+			ratio(op.med, rp.med))
 	}
 	fmt.Fprintln(w)
 }

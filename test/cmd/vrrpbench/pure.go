@@ -145,14 +145,18 @@ func cpuTicks(stat string) (int64, error) {
 	return u + s, nil
 }
 
-// rssKiB is VmRSS from a /proc/PID/status text.
-func rssKiB(status string) (int64, error) {
-	for _, l := range strings.Split(status, "\n") {
-		if rest, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+// memKiB is the memory of a daemon's processes.
+type memKiB struct{ rss, pss, anon int64 }
+
+// kibField reads a "Name:   1234 kB" line of a /proc status or
+// smaps_rollup text.
+func kibField(text, name string) (int64, error) {
+	for _, l := range strings.Split(text, "\n") {
+		if rest, ok := strings.CutPrefix(l, name); ok {
 			var n int64
 			_, err := fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), &n)
 			return n, err
 		}
 	}
-	return 0, fmt.Errorf("no VmRSS")
+	return 0, fmt.Errorf("no %s", name)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -18,7 +19,9 @@ const userHZ = 100
 // scaleResult is one implementation's pair of daemons, per window.
 type scaleResult struct {
 	cpu   [2][]float64 // % of one CPU, master and backup
-	rss   [2][]float64 // MiB, all processes summed
+	rss   [2][]float64 // MiB, VmRSS of all processes summed
+	pss   [2][]float64 // MiB, Pss summed: shared pages (the executable's text) split between the processes
+	anon  [2][]float64 // MiB, RssAnon summed: heap, stacks, runtime
 	procs [2]int
 	flaps int // state changes during the windows
 }
@@ -63,7 +66,10 @@ func scale(p *cmdutil.Program, k netlab.Kind, ours string, ifaces, perIf int, se
 			res.procs[i] = len(pids)
 			now := sumTicks(rp, pids)
 			res.cpu[i] = append(res.cpu[i], 100*float64(now-ticks[i])/userHZ/t1.Sub(t0).Seconds())
-			res.rss[i] = append(res.rss[i], float64(sumRSS(rp, pids))/1024)
+			m := sumMem(rp, pids)
+			res.rss[i] = append(res.rss[i], float64(m.rss)/1024)
+			res.pss[i] = append(res.pss[i], float64(m.pss)/1024)
+			res.anon[i] = append(res.anon[i], float64(m.anon)/1024)
 			ticks[i] = now
 		}
 		t0 = t1
@@ -113,18 +119,29 @@ func sumTicks(p *cmdutil.Program, pids []int) int64 {
 	return sum
 }
 
-func sumRSS(p *cmdutil.Program, pids []int) int64 {
-	var sum int64
+// sumMem sums the memory of pids, KiB: VmRSS and RssAnon from
+// /proc/PID/status, Pss from /proc/PID/smaps_rollup.
+func sumMem(p *cmdutil.Program, pids []int) memKiB {
+	var sum memKiB
 	for _, pid := range pids {
-		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+		dir := "/proc/" + strconv.Itoa(pid)
+		st, err := os.ReadFile(dir + "/status")
 		if err != nil {
 			p.Fatalf("%v", err)
 		}
-		kib, err := rssKiB(string(b))
+		roll, err := os.ReadFile(dir + "/smaps_rollup")
 		if err != nil {
+			p.Fatalf("%v", err)
+		}
+		rss, err1 := kibField(string(st), "VmRSS:")
+		anon, err2 := kibField(string(st), "RssAnon:")
+		pss, err3 := kibField(string(roll), "Pss:")
+		if err := errors.Join(err1, err2, err3); err != nil {
 			p.Fatalf("pid %d: %v", pid, err)
 		}
-		sum += kib
+		sum.rss += rss
+		sum.anon += anon
+		sum.pss += pss
 	}
 	return sum
 }
