@@ -160,24 +160,28 @@ func run(p *cmdutil.Program, bin string, confs [2]string) {
 }
 
 // startDaemon runs our keepalived in router i and prints its state
-// changes as they come.
+// changes as they come, in its own order.
 func startDaemon(l *netlab.Lab, bin string, i int, conf, name string) *netlab.Daemon {
 	d := l.Start(netlab.Ours, bin, i, conf)
-	since := time.Now()
-	for _, sub := range []string{"Entering MASTER STATE", "Entering BACKUP STATE", "Entering FAULT STATE",
-		"setting VIPs.", "removing VIPs.", "Sending/queueing gratuitous ARPs"} {
-		go func() {
-			from := since
-			for {
-				at, ok := d.WaitLine(sub, from, time.Hour)
-				if !ok {
-					return
-				}
-				say("%s  r%d keepalived: (%s) %s", stamp(at), i+1, name, sub)
-				from = at.Add(time.Nanosecond)
+	shown := []string{"Entering MASTER STATE", "Entering BACKUP STATE", "Entering FAULT STATE",
+		"setting VIPs.", "removing VIPs.", "Sending/queueing gratuitous ARPs"}
+	go func() {
+		from := time.Now()
+		for {
+			// Every line ("" is in each), then which of shown it is.
+			at, ok := d.WaitLine("", from, time.Hour)
+			if !ok {
+				return
 			}
-		}()
-	}
+			for _, sub := range shown {
+				if t, ok := d.WaitLine(sub, at, 0); ok && t.Equal(at) {
+					say("%s  r%d keepalived: (%s) %s", stamp(at), i+1, name, sub)
+					break
+				}
+			}
+			from = at.Add(time.Nanosecond)
+		}
+	}()
 	return d
 }
 
