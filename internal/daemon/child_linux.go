@@ -21,9 +21,9 @@ const (
 // takes the configuration from the pipe, writes its pid file and runs
 // until the parent says stop, SIGTERM, or the parent is gone.
 func runChild(o cli.Options, env runEnv) int {
-	role, ident, suffix, pidFile := ipc.RoleVRRP, identVRRP, "_vrrp", orDefault(o.VRRPPidFile, DefaultVRRPPidFile)
+	role, ident, suffix := ipc.RoleVRRP, identVRRP, "_vrrp"
 	if o.Child == "checker" {
-		role, ident, suffix, pidFile = ipc.RoleChecker, identChecker, "_healthcheckers", orDefault(o.CheckersPidFile, DefaultCheckersPidFile)
+		role, ident, suffix = ipc.RoleChecker, identChecker, "_healthcheckers"
 	}
 	log := env.log
 	if log == nil {
@@ -55,6 +55,10 @@ func runChild(o cli.Options, env runEnv) int {
 		return exitChildSetup
 	}
 	cfg := loadSnapshot(&first.Snapshot)
+	pidFile := pidPaths(o, &cfg.Global).vrrp
+	if role == ipc.RoleChecker {
+		pidFile = pidPaths(o, &cfg.Global).checkers
+	}
 
 	pid := os.Getpid()
 	if err := writePidFile(pidFile, pid); err != nil {

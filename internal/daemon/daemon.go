@@ -93,12 +93,11 @@ func run(o cli.Options, env runEnv) int {
 	defer logging.Infof(log, fmtStopped, version.Line())
 
 	pid := os.Getpid()
-	mainPid := orDefault(o.PidFile, DefaultPidFile)
-	for _, p := range []string{mainPid, orDefault(o.VRRPPidFile, DefaultVRRPPidFile), orDefault(o.CheckersPidFile, DefaultCheckersPidFile)} {
-		if _, running := runningPid(p, pid); running {
-			logging.Infof(log, msgAlreadyRun)
-			return 0
-		}
+	// The command line's pid files first (before reading anything), the
+	// configuration's (instance, use_pid_dir) once it is read.
+	if alreadyRunning(pidPaths(o, nil), pid) {
+		logging.Infof(log, msgAlreadyRun)
+		return 0
 	}
 
 	rec := newRecordingFS()
@@ -110,6 +109,13 @@ func run(o cli.Options, env runEnv) int {
 	if !ok {
 		return code
 	}
+	pids := pidPaths(o, &cfg.Global)
+	if alreadyRunning(pids, pid) {
+		logging.Infof(log, msgAlreadyRun)
+		return 0
+	}
+	mainPid := pids.main
+
 	// What the VRRP child would refuse stops the daemon before it
 	// starts any child (keepalived's parent ends with 2 after its child's
 	// CONFIG exit).
@@ -164,4 +170,15 @@ func usage() []any {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return []any{int64(ru.Utime.Sec), int64(ru.Utime.Usec), int64(ru.Stime.Sec), int64(ru.Stime.Usec)}
+}
+
+// alreadyRunning reports whether any of the pid files names a live
+// process other than self: keepalived's "daemon is already running".
+func alreadyRunning(p pidFiles, self int) bool {
+	for _, f := range p.all() {
+		if _, running := runningPid(f, self); running {
+			return true
+		}
+	}
+	return false
 }

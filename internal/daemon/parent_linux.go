@@ -67,11 +67,11 @@ func supervise(o cli.Options, cfg *config.Config, diags config.Diagnostics, rec 
 
 	if o.VRRP {
 		p.children = append(p.children, &child{role: ipc.RoleVRRP, what: "VRRP", flag: "--child=vrrp",
-			pidFile: orDefault(o.VRRPPidFile, DefaultVRRPPidFile), policy: respawnPolicy{noRespawn: o.DontRespawn}})
+			pidFile: pidPaths(o, &cfg.Global).vrrp, policy: respawnPolicy{noRespawn: o.DontRespawn}})
 	}
 	if o.Checker && (len(cfg.VirtualServers) > 0 || len(cfg.VirtualServerGroups) > 0 || o.RunAll) {
 		p.children = append(p.children, &child{role: ipc.RoleChecker, what: "Healthcheck", flag: "--child=checker",
-			pidFile: orDefault(o.CheckersPidFile, DefaultCheckersPidFile), policy: respawnPolicy{noRespawn: o.DontRespawn}})
+			pidFile: pidPaths(o, &cfg.Global).checkers, policy: respawnPolicy{noRespawn: o.DontRespawn}})
 	}
 	for _, c := range p.children {
 		if err := c.spawn(p.args, p.events); err != nil {

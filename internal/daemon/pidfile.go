@@ -2,6 +2,9 @@ package daemon
 
 import (
 	"errors"
+
+	"github.com/gokeepalived/gokeepalived/internal/cli"
+	"github.com/gokeepalived/gokeepalived/pkg/config"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,6 +18,33 @@ const (
 	DefaultVRRPPidFile     = "/run/vrrp.pid"
 	DefaultCheckersPidFile = "/run/checkers.pid"
 )
+
+// pidFiles are the three pid files of a daemon.
+type pidFiles struct{ main, vrrp, checkers string }
+
+// pidPaths is where the pid files go, as keepalived 2.2.7 decides it
+// (checked in a namespace lab): -p, -r and -c win; otherwise the
+// configuration's top-level "instance NAME" puts them in /run/keepalived
+// as keepalived_NAME.pid, vrrp_NAME.pid and checkers_NAME.pid, and
+// "use_pid_dir" alone in /run/keepalived with the usual names; without
+// either they are /run/keepalived.pid, /run/vrrp.pid, /run/checkers.pid.
+func pidPaths(o cli.Options, g *config.GlobalDefs) pidFiles {
+	dir, suffix := "/run", ""
+	if g != nil && (g.Instance != "" || g.UsePIDDir) {
+		dir = "/run/keepalived"
+		if g.Instance != "" {
+			suffix = "_" + g.Instance
+		}
+	}
+	name := func(base string) string { return filepath.Join(dir, base+suffix+".pid") }
+	return pidFiles{
+		main:     orDefault(o.PidFile, name("keepalived")),
+		vrrp:     orDefault(o.VRRPPidFile, name("vrrp")),
+		checkers: orDefault(o.CheckersPidFile, name("checkers")),
+	}
+}
+
+func (p pidFiles) all() []string { return []string{p.main, p.vrrp, p.checkers} }
 
 // Syslog identities of the processes, as keepalived's.
 const (

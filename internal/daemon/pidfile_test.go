@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/gokeepalived/gokeepalived/internal/cli"
+	"github.com/gokeepalived/gokeepalived/pkg/config"
 )
 
 func TestPidFiles(t *testing.T) {
@@ -71,5 +74,33 @@ func TestRunningPidZombie(t *testing.T) {
 	cmd.Wait()
 	if zombie(os.Getpid()) {
 		t.Error("this process is no zombie")
+	}
+}
+
+func TestPidPaths(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts func(*cli.Options)
+		g    *config.GlobalDefs
+		want pidFiles
+	}{
+		{"defaults", nil, &config.GlobalDefs{}, pidFiles{"/run/keepalived.pid", "/run/vrrp.pid", "/run/checkers.pid"}},
+		{"no configuration yet", nil, nil, pidFiles{"/run/keepalived.pid", "/run/vrrp.pid", "/run/checkers.pid"}},
+		{"instance", nil, &config.GlobalDefs{Instance: "blue"},
+			pidFiles{"/run/keepalived/keepalived_blue.pid", "/run/keepalived/vrrp_blue.pid", "/run/keepalived/checkers_blue.pid"}},
+		{"instance and use_pid_dir", nil, &config.GlobalDefs{Instance: "blue", UsePIDDir: true},
+			pidFiles{"/run/keepalived/keepalived_blue.pid", "/run/keepalived/vrrp_blue.pid", "/run/keepalived/checkers_blue.pid"}},
+		{"use_pid_dir", nil, &config.GlobalDefs{UsePIDDir: true},
+			pidFiles{"/run/keepalived/keepalived.pid", "/run/keepalived/vrrp.pid", "/run/keepalived/checkers.pid"}},
+		{"command line wins", func(o *cli.Options) { o.PidFile, o.VRRPPidFile = "/tmp/k.pid", "/tmp/v.pid" },
+			&config.GlobalDefs{Instance: "blue"}, pidFiles{"/tmp/k.pid", "/tmp/v.pid", "/run/keepalived/checkers_blue.pid"}},
+	} {
+		o := cli.NewOptions()
+		if tc.opts != nil {
+			tc.opts(&o)
+		}
+		if got := pidPaths(o, tc.g); got != tc.want {
+			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
+		}
 	}
 }
