@@ -25,6 +25,7 @@ var usageLines = []string{
 	"  -g, --log-file=FILE          Also log to FILE (default /tmp/keepalived.log)",
 	"      --flush-log-file         Flush the log file after each message",
 	"  -G, --no-syslog              Do not log to syslog",
+	"      --log-format=FORMAT      Console and log file lines as 'text' (default) or 'json'",
 	"  -u, --umask=MASK             File creation mask, as a number (e.g. 022)",
 	"  -X, --release-vips           Remove the VIPs on a transition caused by a signal.",
 	"  -V, --dont-release-vrrp      Leave VRRP VIPs and routes in place when stopping",

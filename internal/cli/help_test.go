@@ -10,7 +10,7 @@ import (
 // debianOptionColumn is the option column of Debian keepalived 2.2.7's
 // --help, in order. Ours adds -g and --flush-log-file, which Debian's build
 // leaves out (configured without log files), where keepalived's full list
-// has them.
+// has them, and --log-format (beyond keepalived) after -G.
 var debianOptionColumn = []string{
 	"-f, --use-file=FILE", "-P, --vrrp", "-C, --check", "-B, --no_bfd", "--all", "-l, --log-console",
 	"-D, --log-detail", "-S, --log-facility=([0-7]|local[0-7]|user|daemon)", "-G, --no-syslog",
@@ -53,6 +53,9 @@ func TestUsage(t *testing.T) {
 		want = append(want, o)
 		if strings.HasPrefix(o, "-S, ") {
 			want = append(want, "-g, --log-file=FILE", "--flush-log-file")
+		}
+		if strings.HasPrefix(o, "-G, ") {
+			want = append(want, "--log-format=FORMAT")
 		}
 	}
 	if got := optionColumn(text); !reflect.DeepEqual(got, want) {

@@ -43,6 +43,17 @@ const (
 	FormatJSON DumpFormat = "json"
 )
 
+// LogFormat is the layout of the console and log file lines
+// (--log-format, beyond keepalived).
+type LogFormat string
+
+const (
+	// LogText is keepalived's "Mon Jan  2 15:04:05 2006: text" lines.
+	LogText LogFormat = "text"
+	// LogJSON is one JSON object per line.
+	LogJSON LogFormat = "json"
+)
+
 // Options is the typed result of the command line. Field comments name
 // the option; the zero value is not meaningful, use NewOptions.
 type Options struct {
@@ -62,6 +73,9 @@ type Options struct {
 	LogFile      string // -g, --log-file ("" when not given)
 	FlushLogFile bool   // --flush-log-file
 	NoSyslog     bool   // -G, --no-syslog
+	// LogFormat is --log-format=text|json (beyond keepalived); syslog
+	// always gets the plain text.
+	LogFormat LogFormat
 
 	UmaskSet bool   // -u, --umask given with a valid value
 	Umask    uint32 // its value (at most 0777)
@@ -123,6 +137,7 @@ func NewOptions() Options {
 		BFD:         true,
 		LogFacility: "daemon",
 		DumpFormat:  FormatText,
+		LogFormat:   LogText,
 		ConfigFD:    -1,
 	}
 }

@@ -53,6 +53,7 @@ var table = []opt{
 	}},
 	{long: "flush-log-file", set: func(r *Result, _ string, _ bool) { r.Options.FlushLogFile = true }},
 	{long: "no-syslog", short: 'G', set: func(r *Result, _ string, _ bool) { r.Options.NoSyslog = true }},
+	{long: "log-format", arg: requiredArg, set: setLogFormat},
 	{long: "umask", short: 'u', arg: requiredArg, set: setUmask},
 	{long: "release-vips", short: 'X', set: func(r *Result, _ string, _ bool) { r.Options.ReleaseVIPs = true }},
 	{long: "dont-release-vrrp", short: 'V', set: func(r *Result, _ string, _ bool) { r.Options.DontReleaseVRRP = true }},

@@ -48,6 +48,10 @@ func TestParseOptions(t *testing.T) {
 		{"--log-file=/var/log/k.log", func(o *Options) { o.LogFile = "/var/log/k.log" }},
 		{"--log-file", func(o *Options) { o.LogFile = DefaultLogFile }},
 		{"--flush-log-file", func(o *Options) { o.FlushLogFile = true }},
+		{"--log-format=json", func(o *Options) { o.LogFormat = LogJSON }},
+		{"--log-format json", func(o *Options) { o.LogFormat = LogJSON }},
+		{"--log-format=json --log-format=text", func(o *Options) { o.LogFormat = LogText }},
+		{"--log-fo=json -nl", func(o *Options) { o.LogFormat, o.DontFork, o.LogConsole = LogJSON, true, true }},
 		{"-G", func(o *Options) { o.NoSyslog = true }},
 		{"--no-syslog", func(o *Options) { o.NoSyslog = true }},
 		{"-u 022", func(o *Options) { o.Umask, o.UmaskSet = 0o22, true }},
@@ -159,6 +163,9 @@ func TestParseErrors(t *testing.T) {
 		{[]string{"--zz", "--", "foo", "-n"}, []string{"Unknown option --zz"}, true, []string{"foo", "-n"}},
 		{[]string{"-t", "-"}, nil, false, []string{"-"}},
 		{[]string{"--dump-conf=xml"}, []string{"Invalid --dump-conf format 'xml' - use 'text' or 'json'"}, true, nil},
+		{[]string{"--log-format=JSON"}, []string{"Invalid --log-format 'JSON' - use 'text' or 'json'"}, true, nil},
+		{[]string{"--log-format="}, []string{"Missing parameter for option --log-format"}, true, nil},
+		{[]string{"--log-format"}, []string{"Missing parameter for option --log-format"}, true, nil},
 		// Invalid values keepalived reports and ignores.
 		{[]string{"-u", "01000"}, []string{"Invalid --umask option 01000"}, false, nil},
 		{[]string{"-u", "077x"}, []string{"Invalid --umask option 077x"}, false, nil},
@@ -287,7 +294,7 @@ func TestOptionTable(t *testing.T) {
 		"dont-release-ipvs", "dont-respawn", "dont-fork", "dump-conf", "pid", "vrrp_pid", "checkers_pid",
 		"address-monitoring", "bfd_pid", "snmp", "snmp-agent-socket", "core-dump", "core-dump-pattern",
 		"namespace", "config-id", "signum", "config-test", "perf", "debug", "genhash", "all-config",
-		"no-mem-check", "ignore-sigint", "config-fd", "version", "help"} {
+		"no-mem-check", "ignore-sigint", "config-fd", "log-format", "version", "help"} {
 		if !longs[l] {
 			t.Errorf("long option --%s missing", l)
 		}

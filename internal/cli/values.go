@@ -101,6 +101,19 @@ func setDump(r *Result, v string, has bool) {
 	r.Options.DumpConf = true
 }
 
+// setLogFormat handles --log-format=text|json (ours). A wrong format
+// stops the start, as a wrong --dump-conf format does: an operator who
+// asked for JSON logs must not silently get text.
+func setLogFormat(r *Result, v string, _ bool) {
+	switch LogFormat(v) {
+	case LogText, LogJSON:
+		r.Options.LogFormat = LogFormat(v)
+	default:
+		r.messagef("Invalid --log-format '%s' - use 'text' or 'json'", v)
+		r.Bad = true
+	}
+}
+
 // setPerf handles --perf[=all|run|end] (keepalived's default point is
 // "run").
 func setPerf(r *Result, v string, _ bool) {

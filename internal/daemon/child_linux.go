@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/gokeepalived/gokeepalived/internal/cli"
 	"github.com/gokeepalived/gokeepalived/internal/ipc"
@@ -23,7 +24,7 @@ const (
 func runChild(o cli.Options, env runEnv) int {
 	role, ident, suffix := ipc.RoleVRRP, identVRRP, "_vrrp"
 	if o.Child == "checker" {
-		role, ident, suffix = ipc.RoleChecker, identChecker, "_healthcheckers"
+		role, ident, suffix = ipc.RoleChecker, identChecker, "_check"
 	}
 	log := env.log
 	if log == nil {
@@ -87,7 +88,9 @@ func runChild(o cli.Options, env runEnv) int {
 	env.ctl, env.up, env.gen, env.respawn = ctl, conn, first.Generation, first.Respawn
 
 	if role == ipc.RoleChecker {
-		return serveChecker(o, cfg, log, env)
+		code := serveChecker(o, cfg, log, env)
+		childStopped(log, o, true)
+		return code
 	}
 	if !o.VRRP {
 		logging.Infof(log, fmtNoVRRP)
@@ -99,25 +102,19 @@ func runChild(o cli.Options, env runEnv) int {
 		return exitChildConfig
 	}
 	code := serve(o, cfg, specs, log, env)
-	logging.Infof(log, fmtStoppedUsage, usage()...)
+	childStopped(log, o, false)
 	return code
 }
 
-// childLogFile is keepalived's -g name for a child: "_vrrp" or
-// "_healthcheckers" inserted before the extension of the last path
-// element (/tmp/keepalived.log → /tmp/keepalived_vrrp.log).
+// childLogFile is keepalived's -g name for a child: "_vrrp" or "_check"
+// (its checker's program name, not its syslog identity) inserted before
+// the last '.' of the last path element, a leading one included
+// (/tmp/keepalived.log → /tmp/keepalived_vrrp.log, /tmp/.log →
+// /tmp/_vrrp.log), or appended when there is none.
 func childLogFile(path, suffix string) string {
-	slash := -1
-	for i := len(path) - 1; i >= 0; i-- {
-		if path[i] == '/' {
-			slash = i
-			break
-		}
-	}
-	for i := len(path) - 1; i > slash+1; i-- {
-		if path[i] == '.' {
-			return path[:i] + suffix + path[i:]
-		}
+	base := strings.LastIndexByte(path, '/') + 1
+	if dot := strings.LastIndexByte(path[base:], '.'); dot >= 0 {
+		return path[:base+dot] + suffix + path[base+dot:]
 	}
 	return path + suffix
 }

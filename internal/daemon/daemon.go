@@ -90,13 +90,21 @@ func run(o cli.Options, env runEnv) int {
 	for _, l := range startupLines(env.args, cli.SystemVersionInfo()) {
 		logging.Infof(log, "%s", l)
 	}
-	defer logging.Infof(log, fmtStopped, version.Line())
+	// keepalived logs its last line on every way out but one: a daemon
+	// that is already running (2.2.7 observed).
+	stopped := true
+	defer func() {
+		if stopped {
+			logging.Infof(log, fmtStopped, version.Line())
+		}
+	}()
 
 	pid := os.Getpid()
 	// The command line's pid files first (before reading anything), the
 	// configuration's (instance, use_pid_dir) once it is read.
 	if alreadyRunning(pidPaths(o, nil), pid) {
 		logging.Infof(log, msgAlreadyRun)
+		stopped = false
 		return 0
 	}
 
@@ -112,6 +120,7 @@ func run(o cli.Options, env runEnv) int {
 	pids := pidPaths(o, &cfg.Global)
 	if alreadyRunning(pids, pid) {
 		logging.Infof(log, msgAlreadyRun)
+		stopped = false
 		return 0
 	}
 	mainPid := pids.main
@@ -133,7 +142,9 @@ func run(o cli.Options, env runEnv) int {
 	defer removePidFile(mainPid, pid)
 
 	code = supervise(o, cfg, diags, rec, log, env)
-	logging.Infof(log, fmtStoppedUsage, usage()...)
+	// keepalived's parent reports its and its children's CPU time, with
+	// -D only.
+	logging.Detailf(log, fmtCPUUsage, cpuUsage()...)
 	return code
 }
 
@@ -146,6 +157,14 @@ func newWriter(o cli.Options, stderr io.Writer, ident string) (*logging.Writer, 
 		Facility: o.LogFacility,
 		Detail:   o.LogDetail > 0,
 		File:     o.LogFile,
+		FilePerm: logging.DefaultFilePerm,
+	}
+	if o.UmaskSet {
+		// keepalived gives its log file 0666 less the -u mask.
+		lo.FilePerm = 0o666 &^ os.FileMode(o.Umask)
+	}
+	if o.LogFormat == cli.LogJSON {
+		lo.Encoding = logging.JSON
 	}
 	if o.LogConsole {
 		lo.Console = stderr // keepalived's console lines go to stderr
@@ -170,6 +189,30 @@ func usage() []any {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return []any{int64(ru.Utime.Sec), int64(ru.Utime.Usec), int64(ru.Stime.Sec), int64(ru.Stime.Usec)}
+}
+
+// childStopped is a child's last line: keepalived's children say
+// "Stopped", or with -D their CPU time instead (the checker's with its
+// own children's, as keepalived's checker child runs scripts).
+func childStopped(log logging.Logger, o cli.Options, checker bool) {
+	switch {
+	case o.LogDetail == 0:
+		logging.Infof(log, msgStoppedChild)
+	case checker:
+		logging.Infof(log, fmtStoppedCheck, cpuUsage()...)
+	default:
+		logging.Infof(log, fmtStoppedUsage, usage()...)
+	}
+}
+
+// cpuUsage is the CPU time of this process and of its waited-for
+// children, for keepalived's "CPU usage (self/children)" line.
+func cpuUsage() []any {
+	var self, kids syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &kids)
+	return []any{int64(self.Utime.Sec), int64(self.Utime.Usec), int64(kids.Utime.Sec), int64(kids.Utime.Usec),
+		int64(self.Stime.Sec), int64(self.Stime.Usec), int64(kids.Stime.Sec), int64(kids.Stime.Usec)}
 }
 
 // alreadyRunning reports whether any of the pid files names a live

@@ -179,10 +179,11 @@ func (p *parent) stop(code int) {
 
 func (p *parent) signal(s syscall.Signal) {
 	switch s {
-	case syscall.SIGTERM:
-		p.stop(0)
-	case syscall.SIGINT:
-		if !p.o.IgnoreSigint {
+	case syscall.SIGTERM, syscall.SIGINT:
+		// keepalived's parent logs "Stopping" for a stop signal, not
+		// for a stop a child's exit causes.
+		if !p.stopping && (s == syscall.SIGTERM || !p.o.IgnoreSigint) {
+			logging.Infof(p.log, msgStopping)
 			p.stop(0)
 		}
 	case syscall.SIGHUP:
@@ -320,6 +321,8 @@ func (p *parent) allAcked(gen uint64) bool {
 
 func (p *parent) markReady() {
 	p.ready = true
+	// keepalived's parent says so once its children are up.
+	logging.Infof(p.log, msgStartup)
 	p.notify.Send(sdnotify.Ready)
 	if p.env.ready != nil {
 		p.env.ready()

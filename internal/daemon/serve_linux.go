@@ -171,7 +171,6 @@ func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, 
 		return exitSetup
 	}
 
-	logging.Infof(log, msgStartup)
 	// The first configuration is a reload of nothing: every instance is
 	// new.
 	eng.reload(specs, h, time.Now())
@@ -185,7 +184,6 @@ func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, 
 		ctl: env.ctl, up: env.up, reload: r.apply, gen: env.gen}
 	l.run()
 
-	logging.Infof(log, msgStopping)
 	eng.stop(time.Now())
 	return 0
 }

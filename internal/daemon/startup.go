@@ -22,6 +22,8 @@ const (
 	msgAlreadyRun    = "daemon is already running"
 	msgStopping      = "Stopping"
 	fmtStoppedUsage  = "Stopped - used %d.%06d user time, %d.%06d system time"
+	fmtStoppedCheck  = "Stopped - used (self/children) %d.%06d/%d.%06d user time, %d.%06d/%d.%06d system time"
+	fmtCPUUsage      = "CPU usage (self/children) user: %d.%06d/%d.%06d system: %d.%06d/%d.%06d"
 	msgStoppedChild  = "Stopped"
 	fmtStopped       = "Stopped %s"
 

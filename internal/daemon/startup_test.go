@@ -51,3 +51,22 @@ func TestStartupLines(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+func TestChildLogFile(t *testing.T) {
+	// keepalived's make_file_name: the program name goes before the last
+	// '.' of the last path element, or at the end.
+	for _, c := range []struct{ path, suffix, want string }{
+		{"/tmp/keepalived.log", "_vrrp", "/tmp/keepalived_vrrp.log"},
+		{"/tmp/keepalived.log", "_check", "/tmp/keepalived_check.log"},
+		{"/var/log/k.a.b", "_vrrp", "/var/log/k.a_vrrp.b"},
+		{"/var/log.d/keepalived", "_vrrp", "/var/log.d/keepalived_vrrp"},
+		{"/tmp/.log", "_vrrp", "/tmp/_vrrp.log"},
+		{"keepalived.log", "_vrrp", "keepalived_vrrp.log"},
+		{".log", "_vrrp", "_vrrp.log"},
+		{"log", "_vrrp", "log_vrrp"},
+	} {
+		if got := childLogFile(c.path, c.suffix); got != c.want {
+			t.Errorf("childLogFile(%q, %q) = %q, want %q", c.path, c.suffix, got, c.want)
+		}
+	}
+}

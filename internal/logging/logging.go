@@ -22,6 +22,19 @@ const (
 	Error
 )
 
+// String is the level name of a --log-format=json line.
+func (s Severity) String() string {
+	switch s {
+	case Notice:
+		return "notice"
+	case Warning:
+		return "warning"
+	case Error:
+		return "error"
+	}
+	return "info"
+}
+
 // Line is one log line, without a trailing newline.
 type Line struct {
 	Text     string

@@ -3,9 +3,18 @@
 package logging
 
 import (
+	"errors"
 	"log/syslog"
+	"net"
+	"strconv"
 	"strings"
+	"syscall"
+	"time"
 )
+
+// DefaultSyslogPath is the local syslog socket keepalived (glibc's
+// syslog(3)) writes to.
+const DefaultSyslogPath = "/dev/log"
 
 // facilities maps -S values to syslog facilities: the names cli accepts
 // and keepalived's bare numbers (0..7 are local0..local7).
@@ -31,13 +40,96 @@ func Facility(name string) syslog.Priority {
 	return syslog.LOG_DAEMON
 }
 
-// dialSyslog connects to the local syslog, or returns nil when there is
-// none (no /dev/log in a container): the lines then only go to the
-// console and the file, as with keepalived.
-func dialSyslog(facility, ident string) syslogWriter {
-	w, err := syslog.New(Facility(facility)|syslog.LOG_INFO, ident)
-	if err != nil {
-		return nil
+// severities are the syslog(3) levels of our severities.
+var severities = [...]syslog.Priority{
+	Info:    syslog.LOG_INFO,
+	Notice:  syslog.LOG_NOTICE,
+	Warning: syslog.LOG_WARNING,
+	Error:   syslog.LOG_ERR,
+}
+
+// syslogConn sends lines to the local syslog as glibc's syslog(3) does
+// for keepalived (openlog with LOG_PID): "<PRI>Mmm dd hh:mm:ss
+// IDENT[PID]: text" in one datagram, no trailing newline, no host name
+// (the local daemon adds it). keepalived 2.2.7 observed through a
+// listening /dev/log: "<30>Dec  3 19:01:56 Keepalived_vrrp[1741]: (VI_1)
+// Entering MASTER STATE". log/syslog is not used: its local format adds
+// a newline and it cannot be pointed at another socket.
+//
+// Like glibc it connects when a line is to be sent and, when a send
+// fails (syslogd restarted), reconnects once and sends again; with no
+// syslog at all the line is dropped.
+type syslogConn struct {
+	path     string
+	facility syslog.Priority
+	tag      string // "IDENT[PID]: "
+	conn     net.Conn
+	stream   bool // a SOCK_STREAM socket: each message ends in a NUL
+	buf      []byte
+}
+
+func newSyslog(path string, facility syslog.Priority, ident string, pid int) *syslogConn {
+	if path == "" {
+		path = DefaultSyslogPath
 	}
-	return w
+	return &syslogConn{path: path, facility: facility, tag: ident + "[" + strconv.Itoa(pid) + "]: "}
+}
+
+func (s *syslogConn) connect() bool {
+	if s.conn != nil {
+		return true
+	}
+	c, err := net.Dial("unixgram", s.path)
+	s.stream = false
+	if errors.Is(err, syscall.EPROTOTYPE) {
+		// A syslogd listening on a stream socket, as glibc allows.
+		c, err = net.Dial("unix", s.path)
+		s.stream = true
+	}
+	if err != nil {
+		return false
+	}
+	s.conn = c
+	return true
+}
+
+// message renders one syslog message into s.buf.
+func (s *syslogConn) message(t time.Time, sev Severity, text string) []byte {
+	pri := s.facility | syslog.LOG_INFO
+	if int(sev) < len(severities) {
+		pri = s.facility | severities[sev]
+	}
+	b := s.buf[:0]
+	b = append(b, '<')
+	b = strconv.AppendInt(b, int64(pri), 10)
+	b = append(b, '>')
+	b = t.AppendFormat(b, time.Stamp)
+	b = append(b, ' ')
+	b = append(b, s.tag...)
+	b = append(b, text...)
+	if s.stream {
+		b = append(b, 0)
+	}
+	s.buf = b
+	return b
+}
+
+func (s *syslogConn) send(t time.Time, sev Severity, text string) {
+	for try := 0; try < 2; try++ {
+		if !s.connect() {
+			return
+		}
+		if _, err := s.conn.Write(s.message(t, sev, text)); err == nil {
+			return
+		}
+		s.conn.Close()
+		s.conn = nil
+	}
+}
+
+func (s *syslogConn) close() {
+	if s.conn != nil {
+		s.conn.Close()
+		s.conn = nil
+	}
 }

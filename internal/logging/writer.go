@@ -1,6 +1,8 @@
 package logging
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -17,6 +19,23 @@ const ConsoleLayout = time.ANSIC
 // names itself so, and operators filter on it).
 const Ident = "Keepalived_vrrp"
 
+// Encoding is how the console and log file lines look. Syslog always
+// gets the plain text: the syslog daemon adds its own time and identity.
+type Encoding uint8
+
+const (
+	// Text is keepalived's layout: ConsoleLayout, ": ", the message.
+	Text Encoding = iota
+	// JSON is one object per line (beyond keepalived): time, ident,
+	// pid, level, detail, msg. msg is the text keepalived would print,
+	// so that a grep for a keepalived line still finds it.
+	JSON
+)
+
+// DefaultFilePerm is the mode of a -g log file: keepalived gives it
+// 0666 less its default umask (0177: owner read/write only).
+const DefaultFilePerm os.FileMode = 0o600
+
 // Options configure a Writer.
 type Options struct {
 	// Console receives the console lines (-l); keepalived writes them to
@@ -24,15 +43,25 @@ type Options struct {
 	Console io.Writer
 	// File is the -g log file, appended to; "" for none.
 	File string
+	// FilePerm is the log file's mode, set as keepalived does even on a
+	// file that already exists; 0 means DefaultFilePerm.
+	FilePerm os.FileMode
 	// Syslog sends every line to the local syslog (off with -G).
 	Syslog bool
+	// SyslogPath is the syslog socket; "" means DefaultSyslogPath.
+	SyslogPath string
 	// Facility is -S: "daemon" (the default), "user", "local0".."local7"
 	// or their numbers 0..7.
 	Facility string
 	// Ident is the syslog identity; "" means Ident.
 	Ident string
+	// PID is the process id syslog and JSON lines carry; 0 means this
+	// process's.
+	PID int
 	// Detail keeps the detail lines (-D).
 	Detail bool
+	// Encoding is the console and file layout.
+	Encoding Encoding
 	// Now is the clock of the timestamps; nil is time.Now.
 	Now func() time.Time
 }
@@ -41,42 +70,44 @@ type Options struct {
 type Writer struct {
 	mu      sync.Mutex
 	detail  bool
+	enc     Encoding
+	ident   string
+	pid     int
 	now     func() time.Time
 	console io.Writer
 	file    *os.File
-	sys     syslogWriter
-}
-
-// syslogWriter is the part of log/syslog's Writer the Writer uses.
-type syslogWriter interface {
-	Info(string) error
-	Notice(string) error
-	Warning(string) error
-	Err(string) error
-	Close() error
+	sys     *syslogConn
+	buf     bytes.Buffer
 }
 
 // New opens the outputs. A syslog that cannot be reached is not an
-// error (keepalived carries on without one); a log file that cannot be
-// opened is.
+// error (keepalived carries on without one, and reaches it once it is
+// there); a log file that cannot be opened is.
 func New(o Options) (*Writer, error) {
-	w := &Writer{detail: o.Detail, now: o.Now, console: o.Console}
+	w := &Writer{detail: o.Detail, enc: o.Encoding, ident: o.Ident, pid: o.PID, now: o.Now, console: o.Console}
 	if w.now == nil {
 		w.now = time.Now
 	}
+	if w.ident == "" {
+		w.ident = Ident
+	}
+	if w.pid == 0 {
+		w.pid = os.Getpid()
+	}
 	if o.File != "" {
-		f, err := os.OpenFile(o.File, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o640)
+		perm := o.FilePerm
+		if perm == 0 {
+			perm = DefaultFilePerm
+		}
+		f, err := os.OpenFile(o.File, os.O_WRONLY|os.O_CREATE|os.O_APPEND, perm)
 		if err != nil {
 			return nil, fmt.Errorf("log file: %w", err)
 		}
+		f.Chmod(perm)
 		w.file = f
 	}
 	if o.Syslog {
-		ident := o.Ident
-		if ident == "" {
-			ident = Ident
-		}
-		w.sys = dialSyslog(o.Facility, ident)
+		w.sys = newSyslog(o.SyslogPath, Facility(o.Facility), w.ident, w.pid)
 	}
 	return w, nil
 }
@@ -88,27 +119,46 @@ func (w *Writer) Log(l Line) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	t := w.now()
 	if w.console != nil || w.file != nil {
-		s := Format(w.now(), l.Text)
+		w.buf.Reset()
+		if w.enc == JSON {
+			w.appendJSON(t, l)
+		} else {
+			w.buf.WriteString(Format(t, l.Text))
+		}
+		// One write per line: the parent and its children share the
+		// console, and a line must not be split by another process's.
 		if w.console != nil {
-			io.WriteString(w.console, s)
+			w.console.Write(w.buf.Bytes())
 		}
 		if w.file != nil {
-			w.file.WriteString(s)
+			w.file.Write(w.buf.Bytes())
 		}
 	}
 	if w.sys != nil {
-		switch l.Severity {
-		case Notice:
-			w.sys.Notice(l.Text)
-		case Warning:
-			w.sys.Warning(l.Text)
-		case Error:
-			w.sys.Err(l.Text)
-		default:
-			w.sys.Info(l.Text)
-		}
+		w.sys.send(t, l.Severity, l.Text)
 	}
+}
+
+// jsonLine is a --log-format=json line; the field order is the
+// documented one.
+type jsonLine struct {
+	Time   string `json:"time"`
+	Ident  string `json:"ident"`
+	PID    int    `json:"pid"`
+	Level  string `json:"level"`
+	Detail bool   `json:"detail"`
+	Msg    string `json:"msg"`
+}
+
+func (w *Writer) appendJSON(t time.Time, l Line) {
+	enc := json.NewEncoder(&w.buf)
+	// keepalived's lines hold "<", ">" and "&" (addresses, scripts):
+	// kept as they are, a grep for the line still matches.
+	enc.SetEscapeHTML(false)
+	enc.Encode(jsonLine{Time: t.Format(time.RFC3339Nano), Ident: w.ident, PID: w.pid,
+		Level: l.Severity.String(), Detail: l.Detail, Msg: l.Text})
 }
 
 // Close closes the log file and the syslog connection.
@@ -120,7 +170,7 @@ func (w *Writer) Close() error {
 		w.file = nil
 	}
 	if w.sys != nil {
-		w.sys.Close()
+		w.sys.close()
 		w.sys = nil
 	}
 	return nil
