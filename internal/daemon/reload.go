@@ -45,7 +45,7 @@ func (s *spec) identity() string {
 	if s.vmac != nil {
 		vmac = fmt.Sprintf("%s/%v", s.vmac.Name, s.vmac.XmitBase)
 	}
-	ah := v.Auth.Type == pkt.AuthAH
+	ah := v.Auth != nil && v.Auth.Type == pkt.AuthAH
 	return fmt.Sprintf("%s|%s|%d|%v|%d|%s|%s|%v|%s", s.name, s.iface, v.VRID, v.Family, v.Version, group, vmac, ah, s.group)
 }
 

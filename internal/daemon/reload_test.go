@@ -144,3 +144,23 @@ func TestReloadRefusal(t *testing.T) {
 		}
 	}
 }
+
+// An instance without authentication (no Auth in its view) has an
+// identity too: a SIGHUP with one used to crash the VRRP child.
+func TestIdentityWithoutAuth(t *testing.T) {
+	conf := "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n 192.168.0.248/24\n }\n}\n"
+	cfg, diags := config.Parse("keepalived.conf", []byte(conf), config.Options{Host: config.FakeHost{Interfaces: []string{"eth0"}}})
+	if diags.Fatal() {
+		t.Fatal(diags)
+	}
+	specs, err := buildSpecs(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if specs[0].view.Auth != nil {
+		t.Fatal("the case needs an instance without authentication")
+	}
+	if id := specs[0].identity(); !strings.Contains(id, "|false|") {
+		t.Errorf("identity %q: not AH", id)
+	}
+}
