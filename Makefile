@@ -8,7 +8,7 @@ FUZZTIME  ?= 30s
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -s -w -X github.com/gokeepalived/gokeepalived/internal/version.Commit=$(VERSION)
 
-.PHONY: all build test test-deps lint bench fuzz demo install clean
+.PHONY: all build test test-deps lint bench fuzz demo soak install clean
 
 all: build
 
@@ -36,6 +36,10 @@ fuzz:
 
 demo: build
 	@bash scripts/demo.sh
+
+# Reloads under traffic (not in make test): SOAK_ROUNDS=100 by default.
+soak: build
+	@bash scripts/soak.sh
 
 # Honours DESTDIR/PREFIX; never run on a test machine without DESTDIR, it
 # would replace Debian's /usr/sbin/keepalived.

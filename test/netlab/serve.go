@@ -131,6 +131,12 @@ type Sample struct {
 // the client namespace until stop is closed. It runs on a thread of its
 // own that stays in the client's namespace.
 func (l *Lab) RunProbe(addr string, period time.Duration, stop <-chan struct{}) *Probe {
+	return l.RunProbeTimeout(addr, period, period, stop)
+}
+
+// RunProbeTimeout is RunProbe with each dial bounded by timeout instead
+// of the period: a slow answer on a loaded machine is not a lost one.
+func (l *Lab) RunProbeTimeout(addr string, period, timeout time.Duration, stop <-chan struct{}) *Probe {
 	done := make(chan *Probe)
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread dies with the goroutine
@@ -149,8 +155,8 @@ func (l *Lab) RunProbe(addr string, period time.Duration, stop <-chan struct{}) 
 		for {
 			at := time.Now()
 			who := ""
-			if c, err := net.DialTimeout("tcp", addr, period); err == nil {
-				c.SetDeadline(time.Now().Add(period))
+			if c, err := net.DialTimeout("tcp", addr, timeout); err == nil {
+				c.SetDeadline(time.Now().Add(timeout))
 				b, _ := io.ReadAll(c)
 				c.Close()
 				who = string(b)
