@@ -12,13 +12,16 @@ import (
 // variant is one way of running VRRP between the two routers.
 type variant struct {
 	name    string
-	version int           // VRRP version
-	advert  time.Duration // advert_int
-	auth    bool          // VRRPv2 auth_type PASS
-	unicast bool          // unicast_src_ip / unicast_peer instead of multicast
-	ipv6    bool          // an IPv6 VIP makes the instance IPv6 (RFC 5798 over IPv6)
-	vip     string        // the address the client dials
-	vipLine string        // its virtual_ipaddress line
+	version int // VRRP version
+	// globalVersion says it with global_defs' vrrp_version instead of
+	// the instance's version keyword.
+	globalVersion bool
+	advert        time.Duration // advert_int
+	auth          bool          // VRRPv2 auth_type PASS
+	unicast       bool          // unicast_src_ip / unicast_peer instead of multicast
+	ipv6          bool          // an IPv6 VIP makes the instance IPv6 (RFC 5798 over IPv6)
+	vip           string        // the address the client dials
+	vipLine       string        // its virtual_ipaddress line
 	// replace: after the crash, r1 returns running the other
 	// implementation (a step of 3 adverts and more: not in every variant).
 	replace bool
@@ -47,7 +50,7 @@ var variants = []variant{
 	{
 		// RFC 5798 on IPv4, with a sub-second interval (centiseconds on
 		// the wire) that also keeps the test short.
-		name: "v3-ipv4", version: 3, advert: 500 * time.Millisecond,
+		name: "v3-ipv4", version: 3, globalVersion: true, advert: 500 * time.Millisecond,
 		vip: "192.168.0.248", vipLine: "192.168.0.248/24 dev eth0 label eth0:0",
 		wire: "ethertype IPv4 (0x0800), length 46: (tos 0xc0, ttl 255, id _, offset 0, flags [none], proto VRRP (112), length 32) SRC > DST: " +
 			"VRRPv3, Advertisement, vrid 51, prio _, intvl 50cs, length 12, addrs: 192.168.0.248",
@@ -111,10 +114,14 @@ func (v variant) dialAddr(port int) string {
 // Debian's keepalived, which is the point.
 func (v variant) conf(i int, state string, prio int) string {
 	var b strings.Builder
+	global := ""
+	if v.globalVersion {
+		global = fmt.Sprintf("   vrrp_version %d\n", v.version)
+	}
 	fmt.Fprintf(&b, `global_defs {
    router_id R%d
    vrrp_skip_check_adv_addr
-}
+%s}
 
 vrrp_instance VI_1 {
     state %s
@@ -122,8 +129,8 @@ vrrp_instance VI_1 {
     virtual_router_id 51
     priority %d
     advert_int %g
-`, i+1, state, prio, v.advert.Seconds())
-	if v.version == 3 {
+`, i+1, global, state, prio, v.advert.Seconds())
+	if v.version == 3 && !v.globalVersion {
 		b.WriteString("    version 3\n")
 	}
 	if v.auth {
