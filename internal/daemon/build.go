@@ -35,6 +35,10 @@ type spec struct {
 	// group is the instance's vrrp_sync_group as "NAME:MEMBER,MEMBER"
 	// ("" outside any): part of its identity across reloads.
 	group string
+	// conf is the instance's block and cfg the whole configuration it
+	// came from, for the dump files (dump.go).
+	conf *config.VRRPInstance
+	cfg  *config.Config
 }
 
 // buildSpecs reads every instance. An error is a configuration
@@ -46,6 +50,7 @@ func buildSpecs(cfg *config.Config) ([]spec, error) {
 		if err != nil {
 			return nil, err
 		}
+		s.cfg = cfg
 		specs = append(specs, s)
 	}
 	names := map[string]bool{}
@@ -76,7 +81,7 @@ func buildSpecs(cfg *config.Config) ([]spec, error) {
 // (no virtual_router_id, no interface, no VIP where one is required, or
 // an instance the check stopped before completing) it returns an error.
 func buildSpec(v *config.VRRPInstance, g *config.GlobalDefs) (spec, error) {
-	s := spec{name: v.Name, iface: v.Interface}
+	s := spec{name: v.Name, iface: v.Interface, conf: v}
 	switch {
 	case v.VRID < 1 || v.VRID > 255:
 		return s, fmt.Errorf("(%s) no valid virtual_router_id", v.Name)

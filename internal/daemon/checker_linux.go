@@ -16,7 +16,9 @@ import (
 // reloads, watchdog, ordered stop) and says once what it does not run.
 func serveChecker(o cli.Options, cfg *config.Config, log logging.Logger, env runEnv) int {
 	sigs := make(chan os.Signal, 4)
-	signal.Ignore(syscall.SIGHUP, syscall.SIGINT)
+	// A dump signal sent to this process (killall -USR1 keepalived) must
+	// not end it: keepalived_check.data needs IPVS, not built yet.
+	signal.Ignore(append([]os.Signal{syscall.SIGHUP, syscall.SIGINT}, dumpSignals...)...)
 	signal.Notify(sigs, syscall.SIGTERM)
 	defer signal.Stop(sigs)
 	if len(cfg.VirtualServers) > 0 || len(cfg.VirtualServerGroups) > 0 {
@@ -39,6 +41,9 @@ func serveChecker(o cli.Options, cfg *config.Config, log logging.Logger, env run
 				env.ack(nil)
 			case *ipc.Ping:
 				env.up.Send(&ipc.Pong{Seq: m.Seq})
+			case *ipc.Dump:
+				// keepalived_check.data shows the virtual servers and
+				// checkers, which this child does not run yet.
 			}
 		}
 	}

@@ -47,6 +47,9 @@ type instance struct {
 	prev *spec
 	// dead: deleted by a reload (its slot stays, for the timer keys).
 	dead bool
+	// stats are keepalived's per-instance counters and the state last
+	// seen, for the dump files (dump.go).
+	stats instStats
 }
 
 // linkTracker is one instance's interest in an interface's state: a
@@ -133,6 +136,7 @@ func (e *engine) advert(idx int, ad *vrrp.Advert, now time.Time) {
 		return
 	}
 	in := e.insts[idx]
+	in.stats.received(in, ad)
 	e.step(in, ad, now)
 	// With skip_check_adv_addr the transport skips the address checks
 	// for the master a backup follows: tell it whom that is.
@@ -172,10 +176,12 @@ func (e *engine) step(in *instance, ev vrrp.Event, now time.Time) {
 	}
 	e.perform(in.m.Step(ev, now))
 	e.unfollow(in)
+	in.stats.observe(in, now)
 	if g := in.m.Group(); g != nil {
 		for _, m := range g.Members() {
 			if o := e.byName[m.Name()]; o != nil && o != in {
 				e.unfollow(o)
+				o.stats.observe(o, now)
 			}
 		}
 	}
@@ -210,6 +216,7 @@ func (e *engine) perform(acts []vrrp.Action) {
 			if in != nil {
 				// The transport logs send errors with keepalived's words.
 				_ = in.adv.Send(uint8(a.Priority))
+				in.stats.sent(vrrp.IsResignAdvert(acts, i))
 			}
 		case vrrp.ActAddVIPs:
 			e.apply(in, "set VIPs", plan(in, addrsOf))

@@ -117,7 +117,11 @@ func (l *loop) signal(s os.Signal) bool {
 	case syscall.SIGTERM, syscall.SIGINT:
 		return true
 	default:
-		logging.Infof(l.log, fmtDumpSignal, s.(syscall.Signal), s)
+		// A dump signal sent to this process itself (kill -USR1 of the
+		// vrrp pid): keepalived's children write their dumps too.
+		if k, ok := dumpKind(s.(syscall.Signal)); ok {
+			l.dump(k)
+		}
 	}
 	return false
 }
@@ -139,7 +143,7 @@ func (l *loop) message(m ipc.Message) bool {
 	case *ipc.Ping:
 		l.up.Send(&ipc.Pong{Seq: m.Seq})
 	case *ipc.Dump:
-		logging.Infof(l.log, fmtDumpRequest, m.Kind)
+		l.dump(m.Kind)
 	}
 	return false
 }

@@ -192,6 +192,11 @@ func (p *parent) signal(s syscall.Signal) {
 		}
 	default:
 		if k, ok := dumpKind(s); ok {
+			if k == ipc.DumpData {
+				// keepalived's parent writes keepalived_parent.data
+				// itself, then passes the signal on to its children.
+				writeParentData(p.cfg, p.log)
+			}
 			for _, c := range p.children {
 				if c.running {
 					c.conn.Send(&ipc.Dump{Kind: k})
