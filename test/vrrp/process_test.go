@@ -236,3 +236,30 @@ vrrp_instance VI_1 {
 		}
 	}
 }
+
+// TestVRRPChildHung: a VRRP child that stops answering on its pipe
+// (SIGSTOP: alive, but silent) is killed by the parent's watchdog and
+// respawned; the cluster converges back to the configured master.
+func TestVRRPChildHung(t *testing.T) {
+	l := newLab(t, 2)
+	m, b := pair(t, l, "")
+	old := childPid(t, m)
+	hungAt := time.Now()
+	if err := syscall.Kill(old, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	m.MustLine(fmt.Sprintf("VRRP child process(%d) has not answered for", old), hungAt, 20*time.Second)
+	m.MustLine(fmt.Sprintf("VRRP child process(%d) died: Respawning", old), hungAt, 5*time.Second)
+	m.MustLine("Starting VRRP child process, pid=", hungAt, 5*time.Second)
+	// Meanwhile the backup took over (the frozen master sent nothing);
+	// the new child resumes or preempts, and the backup yields.
+	b.MustLine("(VI_1) Entering MASTER STATE", hungAt, 20*time.Second)
+	back := time.Now()
+	b.MustLine("(VI_1) Entering BACKUP STATE", hungAt, masterDown+5*time.Second)
+	time.Sleep(500 * time.Millisecond)
+	checkHolder(t, l, 0)
+	t.Logf("hang detected and recovered in %v", back.Sub(hungAt).Round(100*time.Millisecond))
+	if alive(old) {
+		t.Errorf("the hung child %d still runs", old)
+	}
+}
