@@ -82,7 +82,7 @@ func (w *writer) instance(v *Instance) {
 	// keepalived prints "none" when no instance flag is set, and else a
 	// line for the flags it names; nopreempt and a configured source
 	// address are flags it does not name (observed with 2.2.7).
-	if !v.Unicast && !v.NoPreempt && !v.SrcFromConfig {
+	if !v.Unicast && !v.NoPreempt && !v.SrcFromConfig && !v.DontTrackPrimary && !v.SkipCheckAdvAddr && !v.StrictMode {
 		w.line("   Flags: none")
 	} else {
 		w.line("   Flags:")
@@ -103,6 +103,15 @@ func (w *writer) instance(v *Instance) {
 	}
 	w.line("   Master down timer = %d usecs", v.MasterDown.Microseconds())
 	w.line("   Interface = %s", v.Interface)
+	if v.DontTrackPrimary {
+		w.line("   VRRP interface tracking disabled")
+	}
+	if v.SkipCheckAdvAddr {
+		w.line("   Skip checking advert IP addresses")
+	}
+	if v.StrictMode {
+		w.line("   Enforcing strict VRRP compliance")
+	}
 	from := ""
 	if v.SrcFromConfig {
 		from = " (from configuration)"

@@ -82,6 +82,11 @@ func TestInstanceVariants(t *testing.T) {
 			v.NotifyDeleted = true
 			v.Notify = NotifyScripts{Generic: "'/g'", Fault: "'/f'", Master: "'/m'", UID: 5, GID: 6}
 		}, []string{"   Notify deleted = Deleted\n   Master state transition script = '/m', uid:gid 5:6\n   Fault state transition script = '/f', uid:gid 5:6\n   Generic state transition script = '/g', uid:gid 5:6\n"}, nil},
+		// keepalived 2.2.7 with vrrp_skip_check_adv_addr (observed in
+		// test/vrrp's TestDumps): an empty "Flags:" and the line after
+		// the interface.
+		{"skip_check_adv_addr", func(v *Instance) { v.SkipCheckAdvAddr = true },
+			[]string{"   Flags:\n   Wantstate", "   Interface = eth0\n   Skip checking advert IP addresses\n   Using src_ip"}, []string{"Flags: none"}},
 		{"fault", func(v *Instance) { v.State = Fault }, []string{"   State = FAULT\n   Flags: none"}, []string{"Master router"}},
 		{"tracked files and rules", func(v *Instance) {
 			v.TrackFiles = []Tracked{{"tf", 3}}

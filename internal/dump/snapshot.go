@@ -69,6 +69,12 @@ type Instance struct {
 	Unicast       bool
 	NoPreempt     bool
 	SrcFromConfig bool
+	// DontTrackPrimary, SkipCheckAdvAddr and StrictMode are
+	// dont_track_primary, skip_check_adv_addr and strict_mode (the
+	// instance's or the global one): flags too, each with its own line.
+	DontTrackPrimary bool
+	SkipCheckAdvAddr bool
+	StrictMode       bool
 
 	ConfigFaults    int
 	TrackFaults     int // interface and track script faults
