@@ -319,6 +319,10 @@ func (e *engine) instanceOf(in *instance, cfg *config.Config, h *hostFacts) dump
 		NoPreempt:     p.NoPreempt,
 		SrcFromConfig: v.SrcIP.IsValid(),
 
+		DontTrackPrimary: v.DontTrackPrimary,
+		SkipCheckAdvAddr: v.SkipCheckAdvAddr,
+		StrictMode:       v.StrictMode,
+
 		TrackFaults:     m.TrackFaults(),
 		TrackScriptInit: m.TrackInits(),
 		LastTransition:  in.stats.lastTransition,

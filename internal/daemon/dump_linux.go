@@ -16,26 +16,39 @@ import (
 	"github.com/gokeepalived/gokeepalived/pkg/config"
 )
 
-// fmtDumpFailed is ours: keepalived says nothing when it cannot write a
-// dump file.
-const fmtDumpFailed = "Cannot write %s: %v"
+// The dump lines: keepalived 2.2.7's (logged by the process that
+// writes, with its pid, observed in test/vrrp's TestDumps), and ours for
+// a failure, where keepalived says nothing.
+const (
+	fmtDumpData       = "Printing VRRP data for process(%d) on signal"
+	fmtDumpStats      = "Printing VRRP stats for process(%d) on signal"
+	fmtDumpStatsClear = "Printing and clearing VRRP stats for process(%d) on signal"
+	fmtDumpJSON       = "Printing VRRP as json for process(%d) on signal"
+	fmtDumpParent     = "Printing parent data for process(%d) on signal"
+	fmtDumpFailed     = "Cannot write %s: %v"
+)
 
 // dump writes the file a dump signal asks for, in $TMPDIR or /tmp as
 // keepalived does: SIGUSR1 keepalived.data, SIGUSR2 keepalived.stats,
 // STATS_CLEAR keepalived.stats and then the counters zeroed, JSON
 // keepalived.json.
 func (l *loop) dump(k ipc.DumpKind) {
-	s := l.eng.snapshot(liveFacts())
-	name, write := dump.DataFile, func(w io.Writer) error { return dump.WriteData(w, s) }
+	var s *dump.Snapshot
+	name, line, write := dump.DataFile, fmtDumpData, func(w io.Writer) error { return dump.WriteData(w, s) }
 	switch k {
 	case ipc.DumpData:
 	case ipc.DumpStats, ipc.DumpStatsClear:
-		name, write = dump.StatsFile, func(w io.Writer) error { return dump.WriteStats(w, s) }
+		name, line, write = dump.StatsFile, fmtDumpStats, func(w io.Writer) error { return dump.WriteStats(w, s) }
+		if k == ipc.DumpStatsClear {
+			line = fmtDumpStatsClear
+		}
 	case ipc.DumpJSON:
-		name, write = dump.JSONFile, func(w io.Writer) error { return dump.WriteJSON(w, s) }
+		name, line, write = dump.JSONFile, fmtDumpJSON, func(w io.Writer) error { return dump.WriteJSON(w, s) }
 	default:
 		return
 	}
+	logging.Infof(l.log, line, os.Getpid())
+	s = l.eng.snapshot(liveFacts())
 	if err := dump.WriteFile(dump.Dir(), name, write); err != nil {
 		logging.Errorf(l.log, fmtDumpFailed, name, err)
 	}
@@ -51,6 +64,7 @@ func writeParentData(cfg *config.Config, log logging.Logger) {
 	if cfg == nil {
 		cfg = config.NewConfig()
 	}
+	logging.Infof(log, fmtDumpParent, os.Getpid())
 	g := globalOf(&cfg.Global, liveFacts(), true)
 	err := dump.WriteFile(dump.Dir(), dump.ParentDataFile, func(w io.Writer) error { return dump.WriteParentData(w, &g) })
 	if err != nil {

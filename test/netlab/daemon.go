@@ -60,6 +60,14 @@ type Line struct {
 // keepalived (ignored for Reference).
 func (l *Lab) Start(k Kind, binary string, i int, conf string, extra ...string) *Daemon {
 	l.T.Helper()
+	return l.StartEnv(nil, k, binary, i, conf, extra...)
+}
+
+// StartEnv is Start with env ("NAME=value") added to the environment the
+// daemon inherits from the test, e.g. a TMPDIR of its own for the dump
+// files.
+func (l *Lab) StartEnv(env []string, k Kind, binary string, i int, conf string, extra ...string) *Daemon {
+	l.T.Helper()
 	ns := l.Routers[i]
 	name := fmt.Sprintf("r%d", i+1)
 	d := &Daemon{T: l.T, Name: name + "(" + k.String() + ")", Kind: k, NS: ns, exited: make(chan struct{}),
@@ -73,6 +81,9 @@ func (l *Lab) Start(k Kind, binary string, i int, conf string, extra ...string) 
 	args := append([]string{"netns", "exec", ns, binary, "-n", "-l", "-D", "-f", conf,
 		"-p", d.PidFile, "-r", d.VRRPPid, "-c", d.CheckPid}, extra...)
 	d.Cmd = exec.Command("ip", args...)
+	if len(env) > 0 {
+		d.Cmd.Env = append(os.Environ(), env...)
+	}
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		l.T.Fatalf("%v", err)
