@@ -78,6 +78,15 @@ func TestDumps(t *testing.T) {
 			}
 		}
 	}
+	// Real socket descriptors (keepalived's two, our one) and the
+	// router's interface with the instance tracking it.
+	for i := range data[:2] {
+		for _, s := range []string{"   fd_in -1", " Name = eth0\n", "   Tracking VRRP instances :\n     VI_1, weight 0\n"} {
+			if strings.Contains(data[i], s) == (s == "   fd_in -1") {
+				t.Errorf("r%d keepalived.data: %q expected %v:\n%s", i+1, s, s != "   fd_in -1", data[i])
+			}
+		}
+	}
 	if got, want := sections(data[1]), sections(data[2]); !slices.Equal(got, want) {
 		t.Errorf("keepalived.data sections: ours %q, keepalived %q", got, want)
 	}
