@@ -41,7 +41,8 @@ func TestServiceUnit(t *testing.T) {
 	keys := serviceFile(t)
 	want := map[string][]string{
 		"Unit.After":                 {"network-online.target"},
-		"Service.Type":               {"simple"},
+		"Service.Type":               {"notify"},
+		"Service.NotifyAccess":       {"main"},
 		"Service.EnvironmentFile":    {"-/etc/sysconfig/keepalived", "-/etc/default/keepalived"},
 		"Service.ExecStart":          {"/usr/sbin/keepalived --dont-fork $KEEPALIVED_OPTIONS $DAEMON_ARGS"},
 		"Service.ExecReload":         {"/bin/kill -HUP $MAINPID"},

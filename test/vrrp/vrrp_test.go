@@ -303,7 +303,7 @@ func TestIdleWithoutConfiguration(t *testing.T) {
 	d.Signal(syscall.SIGHUP)
 	d.MustLine("Reload refused, the running configuration is unchanged", time.Time{}, startupTimeout)
 	d.Signal(syscall.SIGUSR1) // would end a daemon that did not catch it
-	d.MustLine("Dump data asked for", time.Time{}, startupTimeout)
+	d.MustLine("Printing VRRP data for process(", time.Time{}, startupTimeout)
 	d.Signal(syscall.SIGTERM)
 	if code := d.Wait(5 * time.Second); code != 0 {
 		t.Errorf("exit %d", code)
