@@ -297,13 +297,19 @@ func TestNoPreempt(t *testing.T) {
 // daemon runs with nothing configured, as keepalived does, until SIGTERM.
 func TestIdleWithoutConfiguration(t *testing.T) {
 	l := newLab(t, 1)
-	d := l.start(0, l.Dir+"/missing.conf")
+	// Its own TMPDIR: the USR1 dump below lands there, not in /tmp.
+	d := l.StartEnv([]string{"TMPDIR=" + l.Dir}, netlab.Ours, binary, 0, l.Dir+"/missing.conf")
 	d.MustLine("Config files missing '"+l.Dir+"/missing.conf'.", time.Time{}, startupTimeout)
 	d.MustLine("Startup complete", time.Time{}, startupTimeout)
 	d.Signal(syscall.SIGHUP)
 	d.MustLine("Reload refused, the running configuration is unchanged", time.Time{}, startupTimeout)
 	d.Signal(syscall.SIGUSR1) // would end a daemon that did not catch it
 	d.MustLine("Printing VRRP data for process(", time.Time{}, startupTimeout)
+	for _, f := range []string{"keepalived.data", "keepalived_parent.data"} {
+		if _, err := os.Stat(l.Dir + "/" + f); err != nil {
+			t.Errorf("USR1 dump: %v", err)
+		}
+	}
 	d.Signal(syscall.SIGTERM)
 	if code := d.Wait(5 * time.Second); code != 0 {
 		t.Errorf("exit %d", code)
