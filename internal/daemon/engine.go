@@ -72,6 +72,8 @@ type engine struct {
 	keepVIPs bool
 	stopping bool
 	due      []timerEntry
+	// report, when set, tells the parent an instance's new state.
+	report func(instance string, st vrrp.State, prio int)
 	// linkUp, when set, says whether an interface is up, for instances
 	// starting after a reload.
 	linkUp func(name string) bool
@@ -244,9 +246,14 @@ func (e *engine) perform(acts []vrrp.Action) {
 			if in != nil {
 				e.garp.Flush(in.spec.name)
 			}
-		case vrrp.ActNotify, vrrp.ActNotifyEvent, vrrp.ActGroupNotify:
-			// Notify scripts, notify_fifo and SNMP traps are a later
-			// issue; the state change itself is logged by the machine.
+		case vrrp.ActNotify:
+			// The parent learns every state change (it relays them to
+			// the checker child for ha_suspend). Notify scripts,
+			// notify_fifo and SNMP traps are a later issue.
+			if e.report != nil && in != nil {
+				e.report(in.spec.name, a.State, a.Priority)
+			}
+		case vrrp.ActNotifyEvent, vrrp.ActGroupNotify:
 		}
 	}
 }
