@@ -41,6 +41,8 @@ func serveChecker(o cli.Options, cfg *config.Config, log logging.Logger, env run
 				env.ack(nil)
 			case *ipc.Ping:
 				env.up.Send(&ipc.Pong{Seq: m.Seq})
+			case *ipc.Relay:
+				logging.Detailf(log, fmtRelayed, m.Instance, m.State)
 			case *ipc.Dump:
 				// keepalived_check.data shows the virtual servers and
 				// checkers, which this child does not run yet.

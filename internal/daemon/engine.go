@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/gokeepalived/gokeepalived/internal/announce"
@@ -73,7 +74,7 @@ type engine struct {
 	stopping bool
 	due      []timerEntry
 	// report, when set, tells the parent an instance's new state.
-	report func(instance string, st vrrp.State, prio int)
+	report func(instance, group string, st vrrp.State, prio int)
 	// linkUp, when set, says whether an interface is up, for instances
 	// starting after a reload.
 	linkUp func(name string) bool
@@ -251,7 +252,8 @@ func (e *engine) perform(acts []vrrp.Action) {
 			// the checker child for ha_suspend). Notify scripts,
 			// notify_fifo and SNMP traps are a later issue.
 			if e.report != nil && in != nil {
-				e.report(in.spec.name, a.State, a.Priority)
+				group, _, _ := strings.Cut(in.spec.group, ":")
+				e.report(in.spec.name, group, a.State, a.Priority)
 			}
 		case vrrp.ActNotifyEvent, vrrp.ActGroupNotify:
 		}

@@ -312,6 +312,12 @@ func (p *parent) message(c *child, m ipc.Message) {
 		}
 	case *ipc.Pong:
 		c.lastPong = time.Now()
+	case *ipc.VRRPState:
+		for _, o := range p.children {
+			if o.role == ipc.RoleChecker && o.running && o.gen > 0 {
+				o.conn.Send(relayOf(m, p.cfg))
+			}
+		}
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/gokeepalived/gokeepalived/internal/logging"
 	"github.com/gokeepalived/gokeepalived/internal/netif"
 	"github.com/gokeepalived/gokeepalived/internal/transport"
+	"github.com/gokeepalived/gokeepalived/internal/vrrp"
 	"github.com/gokeepalived/gokeepalived/pkg/config"
 )
 
@@ -160,6 +161,11 @@ func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, 
 	eng := newEngine(log, nl, nil)
 	eng.keepVIPs = o.DontReleaseVRRP
 	eng.linkUp = linkUp
+	if env.up != nil {
+		eng.report = func(instance, group string, st vrrp.State, prio int) {
+			env.up.Send(stateReport(instance, group, st, prio))
+		}
+	}
 	h.ann = announce.NewAnnouncer(h.sender, announce.ConfigLimits(cfg, func(ifname string) string { return h.parents[ifname] }))
 	eng.garp = h.ann
 

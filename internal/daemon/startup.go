@@ -52,6 +52,7 @@ const (
 	fmtRefused       = "VRRP cannot run with this configuration: %v"
 	fmtPacketsLost   = "%d received adverts dropped: the event loop was too slow to read them"
 	fmtNetNS         = "net_namespace %s is not supported yet; running in the current network namespace"
+	fmtRelayed       = "VRRP instance %s is %v (for ha_suspend)"
 	fmtChildNoParent = "No parent to take the configuration from: %v"
 	fmtStaticSet     = "Cannot set static addresses, routes or rules: %v"
 	fmtStaticDel     = "Cannot remove static addresses, routes or rules: %v"

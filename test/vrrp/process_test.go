@@ -263,3 +263,31 @@ func TestVRRPChildHung(t *testing.T) {
 		t.Errorf("the hung child %d still runs", old)
 	}
 }
+
+// TestCheckerChildRelay: with --all the checker child runs beside the
+// VRRP child (its own pid file), receives the VRRP child's state changes
+// relayed by the parent (for ha_suspend), and stops with the daemon.
+func TestCheckerChildRelay(t *testing.T) {
+	l := newLab(t, 1)
+	d := l.start(0, l.WriteConf("r1.conf", seedConf("MASTER", 255, "")), "--all")
+	d.MustLine("Starting Healthcheck child process, pid=", time.Time{}, startupTimeout)
+	d.MustLine("VRRP instance VI_1 is MASTER (for ha_suspend)", time.Time{}, startupTimeout)
+	b, err := os.ReadFile(d.CheckPid)
+	if err != nil {
+		t.Fatalf("checkers pid file: %v", err)
+	}
+	checker, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	if !alive(checker) || checker == d.Cmd.Process.Pid {
+		t.Fatalf("checker pid %d", checker)
+	}
+	d.Signal(syscall.SIGTERM)
+	if code := d.Wait(10 * time.Second); code != 0 {
+		t.Errorf("exit %d", code)
+	}
+	if alive(checker) {
+		t.Errorf("checker child %d outlived the daemon", checker)
+	}
+	if _, err := os.Stat(d.CheckPid); err == nil {
+		t.Errorf("checkers pid file left")
+	}
+}
