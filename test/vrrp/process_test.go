@@ -3,6 +3,7 @@ package vrrptest
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gokeepalived/gokeepalived/test/netlab"
+	"golang.org/x/sys/unix"
 )
 
 // The process model as an operator meets it: a VRRP child that dies is
@@ -289,5 +291,77 @@ func TestCheckerChildRelay(t *testing.T) {
 	}
 	if _, err := os.Stat(d.CheckPid); err == nil {
 		t.Errorf("checkers pid file left")
+	}
+}
+
+// TestDaemonize: without -n the command returns at once and the daemon
+// runs detached, in a session of its own, until SIGTERM.
+func TestDaemonize(t *testing.T) {
+	l := newLab(t, 1)
+	conf := l.WriteConf("r1.conf", seedConf("MASTER", 255, ""))
+	pidFile, vrrpPid := l.Dir+"/r1.pid", l.Dir+"/r1-vrrp.pid"
+	cmd := exec.Command("ip", "netns", "exec", l.Routers[0], binary, "-G", "-f", conf, "-p", pidFile, "-r", vrrpPid, "-c", l.Dir+"/r1-checkers.pid")
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("start: %v\n%s", err, out)
+	}
+	t.Logf("command returned after %v", time.Since(start).Round(time.Millisecond))
+	var pid int
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(vrrpPid); err == nil && len(b) > 0 {
+			b, _ = os.ReadFile(pidFile)
+			pid, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if pid == 0 || !alive(pid) {
+		t.Fatalf("no daemon running (pid file %s)", pidFile)
+	}
+	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL) })
+	if sid, err := unix.Getsid(pid); err != nil || sid != pid {
+		t.Errorf("daemon %d: session %d (%v), want a session of its own", pid, sid, err)
+	}
+	deadline = time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, ok := l.vip(l.Routers[0], vip); ok {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if _, ok := l.vip(l.Routers[0], vip); !ok {
+		t.Errorf("the detached daemon does not hold the VIP")
+	}
+	syscall.Kill(pid, syscall.SIGTERM)
+	deadline = time.Now().Add(10 * time.Second)
+	for alive(pid) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if alive(pid) {
+		t.Fatalf("daemon %d still runs after SIGTERM", pid)
+	}
+	if _, ok := l.vip(l.Routers[0], vip); ok {
+		t.Errorf("VIP left after the stop")
+	}
+}
+
+// TestDontRespawn: with -R a dead VRRP child is not respawned: the
+// daemon stops ("died: Exiting").
+func TestDontRespawn(t *testing.T) {
+	l := newLab(t, 1)
+	d := l.start(0, l.WriteConf("r1.conf", seedConf("MASTER", 255, "")), "-R")
+	d.MustLine("(VI_1) Entering MASTER STATE", time.Time{}, startupTimeout)
+	kid := childPid(t, d)
+	syscall.Kill(kid, syscall.SIGKILL)
+	d.MustLine(fmt.Sprintf("VRRP child process(%d) died: Exiting", kid), time.Time{}, 5*time.Second)
+	d.Wait(10 * time.Second)
+	if d.Count("Starting VRRP child process") != 1 {
+		t.Errorf("respawned despite -R:\n%s", d.LogText())
+	}
+	// Nobody owns the VIP any more: the parent removed it.
+	if _, ok := l.vip(l.Routers[0], vip); ok {
+		t.Errorf("VIP left by the dead child")
 	}
 }
