@@ -12,7 +12,6 @@
 package interop
 
 import (
-	"fmt"
 	"os"
 	"testing"
 
@@ -27,26 +26,10 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	// The test binary doubles as the TCP server the client reaches
-	// through the VIP (run inside a router's namespace).
-	netlab.MaybeServe()
 	if err := netlab.CheckReference(); err != nil {
 		noReference = err.Error()
 	}
-	dir, err := os.MkdirTemp("", "gokeepalived-interop-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary, err = netlab.BuildOurs(dir)
-	if err != nil {
-		os.RemoveAll(dir)
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	netlab.Main(m, &binary)
 }
 
 // requireReference skips t when Debian's keepalived 2.2.7 is not there,

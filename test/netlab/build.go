@@ -42,3 +42,25 @@ func BuildOurs(dir string) (string, error) {
 	}
 	return bin, nil
 }
+
+// Main is the TestMain of a package of lab tests: the test binary
+// doubles as the TCP server of Server (MaybeServe), our keepalived is
+// built once into a temporary directory (its path is stored in *binary),
+// the tests run, and the directory goes.
+func Main(m interface{ Run() int }, binary *string) {
+	MaybeServe()
+	dir, err := os.MkdirTemp("", "gokeepalived-lab-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	*binary, err = BuildOurs(dir)
+	if err != nil {
+		os.RemoveAll(dir)
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}

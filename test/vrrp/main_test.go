@@ -12,8 +12,6 @@
 package vrrptest
 
 import (
-	"fmt"
-	"os"
 	"testing"
 
 	"github.com/gokeepalived/gokeepalived/test/netlab"
@@ -25,19 +23,5 @@ var binary string
 func TestMain(m *testing.M) {
 	// The test binary doubles as the TCP server the client reaches
 	// through the VIP (run inside a router's namespace).
-	netlab.MaybeServe()
-	dir, err := os.MkdirTemp("", "gokeepalived-vrrptest-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary, err = netlab.BuildOurs(dir)
-	if err != nil {
-		os.RemoveAll(dir)
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	netlab.Main(m, &binary)
 }
