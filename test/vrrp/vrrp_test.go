@@ -305,8 +305,15 @@ func TestIdleWithoutConfiguration(t *testing.T) {
 	d.MustLine("Reload refused, the running configuration is unchanged", time.Time{}, startupTimeout)
 	d.Signal(syscall.SIGUSR1) // would end a daemon that did not catch it
 	d.MustLine("Printing VRRP data for process(", time.Time{}, startupTimeout)
+	// The line comes before the file is complete (keepalived's order).
 	for _, f := range []string{"keepalived.data", "keepalived_parent.data"} {
-		if _, err := os.Stat(l.Dir + "/" + f); err != nil {
+		var err error
+		for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if _, err = os.Stat(l.Dir + "/" + f); err == nil {
+				break
+			}
+		}
+		if err != nil {
 			t.Errorf("USR1 dump: %v", err)
 		}
 	}
