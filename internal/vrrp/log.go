@@ -61,6 +61,7 @@ var (
 	msgVIPs        = logMsg{"(%s) %sing %sVIPs.", true}
 	msgRoutes      = logMsg{"(%s) %sing Virtual Routes", true}
 	msgRules       = logMsg{"(%s) %sing Virtual Rules", true}
+	msgFirewall    = logMsg{"(%s) %sing firewall drop rule", true}
 	msgGARPQueued  = logMsg{"(%s) Sending/queueing %s on %s for %s", true}
 	msgChangePrio  = logMsg{"(%s) Changing effective priority from %d to %d", false}
 	msgGARPv4      = "gratuitous ARPs"

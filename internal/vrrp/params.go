@@ -28,6 +28,11 @@ type Params struct {
 
 	VIPs, EVIPs   []VIP
 	Routes, Rules bool // virtual_routes / virtual_rules configured
+	// NoAccept is no_accept, or the one vrrp_strict implies (RFC 3768
+	// §6.4.3 / RFC 5798 §6.4.3 Accept_Mode false): keepalived 2.2.7 then
+	// drops traffic to and from the VIPs while master with firewall rules
+	// (the effect layer's, with ActAddVIPs / ActDelVIPs).
+	NoAccept bool
 
 	NoPreempt            bool
 	PreemptDelayUsec     int64
@@ -95,6 +100,7 @@ func ParamsFromConfig(v *config.VRRPInstance, g *config.GlobalDefs) Params {
 		SrcIP:                  v.SrcIP,
 		Routes:                 len(v.Routes) > 0,
 		Rules:                  len(v.Rules) > 0,
+		NoAccept:               !v.Accept,
 		NoPreempt:              v.NoPreempt,
 		PreemptDelayUsec:       v.PreemptDelayUsec,
 		DownTimerAdverts:       v.DownTimerAdverts,

@@ -204,6 +204,8 @@ func parseParams(f []string) (Params, error) {
 			p.Routes = true
 		case "rules":
 			p.Rules = true
+		case "no_accept":
+			p.NoAccept = true
 		case "nopreempt":
 			p.NoPreempt = true
 		case "preempt_delay":

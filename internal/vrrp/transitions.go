@@ -44,6 +44,11 @@ func (m *Machine) becomeMaster(now time.Time) {
 		}
 		m.masterAdverInt = m.adverInt
 	}
+	// keepalived 2.2.7 sets the drop rule before the addresses, so that
+	// no packet reaches a VIP of a no_accept master.
+	if m.p.NoAccept {
+		m.log(msgFirewall, m.p.Name, msgVerbSet)
+	}
 	if len(m.p.VIPs) > 0 {
 		m.log(msgVIPs, m.p.Name, msgVerbSet, msgKindVIPNone)
 	}
@@ -109,6 +114,10 @@ func (m *Machine) restoreInterface(resign bool) {
 	}
 	if len(m.p.EVIPs) > 0 {
 		m.log(msgVIPs, m.p.Name, msgVerbRemove, msgKindEVIP)
+	}
+	// ...and removes it after them (also in the start-up clean-up).
+	if m.p.NoAccept {
+		m.log(msgFirewall, m.p.Name, msgVerbRemove)
 	}
 	m.emit(Action{Kind: ActDelVIPs})
 	m.vipSet = false
