@@ -177,8 +177,9 @@ ours_from=${OURS_FROM:-"built from commit $(git rev-parse --short HEAD 2>/dev/nu
 	echo "run the same implementation on the same configuration. Command (test/cmd/vrrpbench):"
 	echo "\`$vrrp_cmd\`. Load average (1/5/15 min) before: $load_before; after: $load_after."
 	echo
-	sed 's/^## /### /' "$tmp/vrrp.md"
-	sed 's/^## /### /' test/cmd/vrrpbench/NOTES.md
+	# One level down: they sit under "## VRRP".
+	sed 's/^#/##/' "$tmp/vrrp.md"
+	sed 's/^#/##/' test/cmd/vrrpbench/NOTES.md
 	echo
 	echo "## Configuration check"
 	echo
