@@ -6,6 +6,7 @@ need=()
 [ -x /usr/sbin/keepalived ] || need+=(keepalived)
 command -v ip >/dev/null || need+=(iproute2)
 command -v tcpdump >/dev/null || need+=(tcpdump)
+command -v nft >/dev/null || need+=(nftables)
 if [ ${#need[@]} -gt 0 ]; then
 	if [ "$(id -u)" != 0 ]; then
 		echo "test-deps: missing ${need[*]} and not root; tests that need them will skip" >&2
