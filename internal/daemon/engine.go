@@ -64,6 +64,7 @@ type engine struct {
 	log    logging.Logger
 	host   hostApplier
 	garp   announcer
+	fw     firewaller // nil: no drop rules (tests)
 	insts  []*instance
 	byName map[string]*instance
 	links  map[string][]linkTracker
@@ -222,10 +223,12 @@ func (e *engine) perform(acts []vrrp.Action) {
 				in.stats.sent(vrrp.IsResignAdvert(acts, i))
 			}
 		case vrrp.ActAddVIPs:
+			e.dropRules(in, true)
 			e.apply(in, "set VIPs", plan(in, addrsOf))
 		case vrrp.ActDelVIPs:
 			if !e.keep() {
 				e.apply(in, "remove VIPs", netif.PlanRemove(in.spec.addrs))
+				e.dropRules(in, false)
 			}
 		case vrrp.ActAddRoutes:
 			e.apply(in, "set virtual routes", plan(in, routesOf))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gokeepalived/gokeepalived/internal/announce"
 	"github.com/gokeepalived/gokeepalived/internal/cli"
+	"github.com/gokeepalived/gokeepalived/internal/firewall"
 	"github.com/gokeepalived/gokeepalived/internal/logging"
 	"github.com/gokeepalived/gokeepalived/internal/netif"
 	"github.com/gokeepalived/gokeepalived/internal/transport"
@@ -33,6 +34,7 @@ type host struct {
 	pool     *transport.Pool
 	sender   *announce.Sender
 	ann      *announce.Announcer
+	fw       *firewall.Firewall
 	static   netif.Set
 	vmacs    []netif.VMAC
 	keepVIPs bool
@@ -160,6 +162,8 @@ func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, 
 	h.parents = map[string]string{}
 	eng := newEngine(log, nl, nil)
 	eng.keepVIPs = o.DontReleaseVRRP
+	h.fw = newFirewall(cfg, log)
+	eng.fw = h.fw
 	eng.linkUp = linkUp
 	if env.up != nil {
 		eng.report = func(instance, group string, st vrrp.State, prio int) {
@@ -212,6 +216,11 @@ func (h *host) close() {
 		}
 		for _, vm := range h.vmacs {
 			h.nl.DeleteVMAC(vm)
+		}
+		// The drop rules' tables go with the VIPs (keepalived 2.2.7
+		// leaves none after a stop); -V keeps both.
+		if h.fw != nil {
+			_ = h.fw.Close()
 		}
 		// Anything still recorded (a VIP whose removal failed) goes now,
 		// so that a clean stop leaves nothing of ours.

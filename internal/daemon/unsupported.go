@@ -21,13 +21,8 @@ func unsupported(cfg *config.Config) []string {
 			out = append(out, what)
 		}
 	}
-	var scripts, files, procs, bfds, notify, smtp, noAccept bool
+	var scripts, files, procs, bfds, notify, smtp bool
 	for _, v := range cfg.Instances {
-		// vrrp_strict implies no_accept: keepalived 2.2.7 (nftables
-		// build, as Debian's) then keeps an "ip keepalived" table whose
-		// input/output chains drop traffic to and from a master's VIPs.
-		// We add the VIPs without it, so they answer.
-		noAccept = noAccept || !v.Accept
 		scripts = scripts || len(v.TrackScripts) > 0
 		files = files || len(v.TrackFiles) > 0
 		procs = procs || len(v.TrackProcesses) > 0
@@ -47,7 +42,6 @@ func unsupported(cfg *config.Config) []string {
 	add(procs || len(cfg.TrackProcesses) > 0, "vrrp_track_process")
 	add(bfds || len(cfg.BFDInstances) > 0, "bfd_instance/track_bfd")
 	add(notify, "notify scripts")
-	add(noAccept, "no_accept/vrrp_strict firewall drop rules")
 	add(gl.NotifyFIFO.Name != "" || gl.VRRPNotifyFIFO.Name != "" || gl.LVSNotifyFIFO.Name != "", "notify_fifo")
 	add(smtp || isTrue(gl.SMTPAlert) || isTrue(gl.SMTPAlertVRRP), "smtp_alert")
 	add(len(cfg.VirtualServers) > 0 || len(cfg.VirtualServerGroups) > 0, "virtual_server (IPVS and health checkers)")
