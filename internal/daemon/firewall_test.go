@@ -52,7 +52,7 @@ func (f logFW) Remove(inst string) error {
 
 type nopAdv struct{}
 
-func (nopAdv) Send(uint8) error      { return nil }
+func (nopAdv) Send(uint8) error     { return nil }
 func (nopAdv) SetMaster(netip.Addr) {}
 
 // TestDropRulesOrder: keepalived 2.2.7 sets a no_accept master's drop
