@@ -16,8 +16,13 @@ build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/keepalived
 
 # The one test command (README, .ci/run). Installs what the tests need first.
+# -p 1: one package at a time. The network test packages create and delete
+# namespaces by the dozen; run side by side on a 2-core machine, one
+# package's namespace teardown holds the kernel's rtnl lock for seconds and
+# stalls the other's daemons (seen: a VRRP child's address removal blocked
+# past child_wait_time). The timing tests measure the daemons, not that.
 test: test-deps build lint
-	$(GO) test -count=1 -timeout 15m $(PKGS)
+	$(GO) test -count=1 -p 1 -timeout 15m $(PKGS)
 
 test-deps:
 	@bash scripts/test-deps.sh
