@@ -25,6 +25,12 @@
 //	    ip6 daddr . iif @vips_link_local drop, or with dont_track_primary
 //	    and without nftables_ifindex: ip6 daddr . iifname @vips_link_local_name drop)
 //
+// With use_vmac keepalived adds, when it makes the VMAC, a map
+// vmac_map (VMAC index : parent index) and output rules that send the
+// VMAC's IGMP (IPv4) or MLDv2 (IPv6) reports out of the parent instead
+// (dup to the same destination there, then drop) and drop its IPv6
+// router solicitations (set vmac_set).
+//
 // P is nftables_priority (default -1), the table name nftables's argument
 // (default keepalived); nftables_counters adds a counter to every rule.
 // Every instance shares the sets. The tables appear with the first VIP to
@@ -69,6 +75,8 @@ const (
 	setLinkLocal  = "vips_link_local"
 	setLinkLocalN = "vips_link_local_name"
 	setND         = "neighbor-discovery"
+	setVMAC       = "vmac_set"
+	mapVMAC       = "vmac_map"
 )
 
 // ifNameSize is IFNAMSIZ, the width of an interface name key.
@@ -149,8 +157,15 @@ type backend interface {
 	// tableExists reports whether a table of our name is in the family.
 	tableExists(f Family) (bool, error)
 	deleteTable(f Family) error
-	// setup makes the family's table with its chains, sets and rules.
-	setup(f Family) error
+	// setupBase makes the family's table and its output chain.
+	setupBase(f Family) error
+	// setupVIPs adds the input chain, the sets and rules of the drop
+	// rules.
+	setupVIPs(f Family) error
+	// setupVMAC adds the map (and IPv6 set) of VMACs and their rules.
+	setupVMAC(f Family) error
+	// vmac adds or deletes a VMAC's map (and set) elements.
+	vmac(add bool, f Family, vmacIndex, parentIndex int) error
 	// setupLinkLocal adds the link-local set and its two rules.
 	setupLinkLocal(byName bool) error
 	// elements adds or deletes set elements.
@@ -167,8 +182,12 @@ type Firewall struct {
 	err error // opening the backend failed
 	// cleaned: the left-over tables are gone (before the first rule).
 	cleaned bool
-	up      [2]bool // family's table set up
+	up      [2]bool // family's table and output chain set up
+	vipsUp  [2]bool // family's drop rules set up
+	vmacUp  [2]bool // family's VMAC rules set up
 	llUp    [2]bool // link-local set by index / by name set up
+	// vmacs are the VMACs in the map: family and interface indexes.
+	vmacs map[string]vmacEntry
 	// refs counts the instances that want each element (two instances
 	// may share an address); owned is each instance's elements.
 	refs  map[elem]int
@@ -187,7 +206,7 @@ func New(o Options) *Firewall {
 var errClosed = errors.New("closed")
 
 func newWith(o Options, be backend, err error) *Firewall {
-	return &Firewall{o: o, be: be, err: err, refs: map[elem]int{}, owned: map[string][]elem{}}
+	return &Firewall{o: o, be: be, err: err, refs: map[elem]int{}, owned: map[string][]elem{}, vmacs: map[string]vmacEntry{}}
 }
 
 // Set makes instance's addresses exactly vips: the ones it no longer has
@@ -272,8 +291,8 @@ func (f *Firewall) Close() error {
 			}
 		}
 	}
-	f.up, f.llUp = [2]bool{}, [2]bool{}
-	f.refs, f.owned = map[elem]int{}, map[string][]elem{}
+	f.up, f.vipsUp, f.vmacUp, f.llUp = [2]bool{}, [2]bool{}, [2]bool{}, [2]bool{}
+	f.refs, f.owned, f.vmacs = map[elem]int{}, map[string][]elem{}, map[string]vmacEntry{}
 	if e := f.be.close(); e != nil && err == nil {
 		err = e
 	}
@@ -281,9 +300,8 @@ func (f *Firewall) Close() error {
 	return err
 }
 
-// prepare deletes the left-over tables before the first rule and sets up
-// what the new elements need.
-func (f *Firewall) prepare(add []elem) error {
+// clean deletes the left-over tables before the first rule.
+func (f *Firewall) clean() error {
 	if f.err != nil {
 		return f.fail("open netlink socket", f.err)
 	}
@@ -305,12 +323,34 @@ func (f *Firewall) prepare(add []elem) error {
 		}
 		f.cleaned = true
 	}
+	return nil
+}
+
+// base makes the family's table and output chain.
+func (f *Firewall) base(fam Family) error {
+	if err := f.clean(); err != nil {
+		return err
+	}
+	if !f.up[fam] {
+		if err := f.be.setupBase(fam); err != nil {
+			return f.fail("set up table "+fam.String()+" "+f.o.Table, err)
+		}
+		f.up[fam] = true
+	}
+	return nil
+}
+
+// prepare sets up what the new elements need.
+func (f *Firewall) prepare(add []elem) error {
 	for _, e := range add {
-		if !f.up[e.fam] {
-			if err := f.be.setup(e.fam); err != nil {
-				return f.fail("set up table "+e.fam.String()+" "+f.o.Table, err)
+		if err := f.base(e.fam); err != nil {
+			return err
+		}
+		if !f.vipsUp[e.fam] {
+			if err := f.be.setupVIPs(e.fam); err != nil {
+				return f.fail("set up the drop rules of table "+e.fam.String()+" "+f.o.Table, err)
 			}
-			f.up[e.fam] = true
+			f.vipsUp[e.fam] = true
 		}
 		ll := -1
 		switch e.set {
@@ -391,4 +431,61 @@ func contains(s []elem, e elem) bool {
 		}
 	}
 	return false
+}
+
+type vmacEntry struct {
+	fam           Family
+	index, parent int
+}
+
+// AddVMAC sends the IGMP (IPv4) or MLD (IPv6) reports the kernel would
+// send from a VMAC out of its parent instead, and drops the VMAC's IPv6
+// router solicitations: keepalived 2.2.7 makes these rules when it makes
+// the VMAC (of an instance of family fam), whether the instance is
+// master or not. A VMAC answers for the virtual router only; a
+// multicast report or a solicitation from the VRRP MAC (RFC 5798 §7.3)
+// would confuse snooping switches and routers when the VMAC moves.
+func (f *Firewall) AddVMAC(vmac, parent string, fam Family) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.vmacs[vmac]; ok {
+		return nil
+	}
+	if err := f.base(fam); err != nil {
+		return err
+	}
+	if !f.vmacUp[fam] {
+		if err := f.be.setupVMAC(fam); err != nil {
+			return f.fail("set up the VMAC rules of table "+fam.String()+" "+f.o.Table, err)
+		}
+		f.vmacUp[fam] = true
+	}
+	idx, err := f.be.ifindex(vmac)
+	if err != nil {
+		return f.fail("find interface "+vmac, err)
+	}
+	pidx, err := f.be.ifindex(parent)
+	if err != nil {
+		return f.fail("find interface "+parent, err)
+	}
+	if err := f.be.vmac(true, fam, idx, pidx); err != nil {
+		return f.fail("add VMAC "+vmac, err)
+	}
+	f.vmacs[vmac] = vmacEntry{fam, idx, pidx}
+	return nil
+}
+
+// DelVMAC takes a VMAC out of the rules (before it is deleted).
+func (f *Firewall) DelVMAC(vmac string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	e, ok := f.vmacs[vmac]
+	if !ok || f.be == nil {
+		return nil
+	}
+	delete(f.vmacs, vmac)
+	if err := f.be.vmac(false, e.fam, e.index, e.parent); err != nil {
+		return f.fail("delete VMAC "+vmac, err)
+	}
+	return nil
 }

@@ -35,7 +35,12 @@ func (b *fakeBackend) deleteTable(f Family) error {
 	delete(b.tables, f)
 	return b.do("delete " + f.String())
 }
-func (b *fakeBackend) setup(f Family) error { return b.do("setup " + f.String()) }
+func (b *fakeBackend) setupBase(f Family) error { return b.do("base " + f.String()) }
+func (b *fakeBackend) setupVIPs(f Family) error { return b.do("vips " + f.String()) }
+func (b *fakeBackend) setupVMAC(f Family) error { return b.do("vmac-rules " + f.String()) }
+func (b *fakeBackend) vmac(add bool, f Family, index, parent int) error {
+	return b.do(fmt.Sprintf("vmac add=%v %s %d>%d", add, f, index, parent))
+}
 func (b *fakeBackend) setupLinkLocal(byName bool) error {
 	return b.do(fmt.Sprintf("setup link-local byName=%v", byName))
 }
@@ -98,7 +103,7 @@ func TestFirewall(t *testing.T) {
 		steps: []step{
 			// The start-up clean-up before anything was set.
 			{"VI_1", nil, nil},
-			{"VI_1", []VIP{v4("10.0.0.1"), v4("10.0.0.2")}, []string{"setup ip", "add ip vips 10.0.0.1,ip vips 10.0.0.2"}},
+			{"VI_1", []VIP{v4("10.0.0.1"), v4("10.0.0.2")}, []string{"base ip", "vips ip", "add ip vips 10.0.0.1,ip vips 10.0.0.2"}},
 			{"VI_2", []VIP{v4("10.0.0.3")}, []string{"add ip vips 10.0.0.3"}},
 			{"VI_1", nil, []string{"del ip vips 10.0.0.1,ip vips 10.0.0.2"}},
 			{"VI_1", []VIP{v4("10.0.0.1")}, []string{"add ip vips 10.0.0.1"}},
@@ -107,7 +112,7 @@ func TestFirewall(t *testing.T) {
 	}, {
 		name: "an address two instances share stays until both leave",
 		steps: []step{
-			{"VI_1", []VIP{v4("10.0.0.1")}, []string{"setup ip", "add ip vips 10.0.0.1"}},
+			{"VI_1", []VIP{v4("10.0.0.1")}, []string{"base ip", "vips ip", "add ip vips 10.0.0.1"}},
 			{"VI_2", []VIP{v4("10.0.0.1"), v4("10.0.0.2")}, []string{"add ip vips 10.0.0.2"}},
 			{"VI_1", nil, nil},
 			{"VI_2", nil, []string{"del ip vips 10.0.0.1,ip vips 10.0.0.2"}},
@@ -116,7 +121,7 @@ func TestFirewall(t *testing.T) {
 	}, {
 		name: "a reload changes the addresses of a master: only the difference",
 		steps: []step{
-			{"VI_1", []VIP{v4("10.0.0.1"), v4("10.0.0.2")}, []string{"setup ip", "add ip vips 10.0.0.1,ip vips 10.0.0.2"}},
+			{"VI_1", []VIP{v4("10.0.0.1"), v4("10.0.0.2")}, []string{"base ip", "vips ip", "add ip vips 10.0.0.1,ip vips 10.0.0.2"}},
 			{"VI_1", []VIP{v4("10.0.0.2"), v4("10.0.0.3")}, []string{"del ip vips 10.0.0.1", "add ip vips 10.0.0.3"}},
 			{"VI_1", []VIP{v4("10.0.0.2"), v4("10.0.0.3")}, nil},
 		},
@@ -128,9 +133,9 @@ func TestFirewall(t *testing.T) {
 				{Addr: mustAddr("fe80::100"), Dev: "eth0", ByName: true},
 				{Addr: mustAddr("fd00::100"), Dev: "eth0"},
 				{Addr: mustAddr("fe80::200"), Dev: "eth1"},
-			}, []string{"setup ip6", "setup link-local byName=true", "setup link-local byName=false",
+			}, []string{"base ip6", "vips ip6", "setup link-local byName=true", "setup link-local byName=false",
 				"add ip6 vips_link_local_name fe80::100%eth0,ip6 vips fd00::100,ip6 vips_link_local fe80::200%#3"}},
-			{"VI_1", []VIP{v4("10.0.0.1")}, []string{"setup ip", "add ip vips 10.0.0.1"}},
+			{"VI_1", []VIP{v4("10.0.0.1")}, []string{"base ip", "vips ip", "add ip vips 10.0.0.1"}},
 		},
 		close: []string{"delete ip", "delete ip6", "close"},
 	}, {
@@ -138,17 +143,17 @@ func TestFirewall(t *testing.T) {
 		tables: map[Family]bool{IPv4: true, IPv6: true},
 		steps: []step{
 			{"VI_1", nil, nil},
-			{"VI_1", []VIP{v4("10.0.0.1")}, []string{"delete ip", "delete ip6", "setup ip", "add ip vips 10.0.0.1"}},
+			{"VI_1", []VIP{v4("10.0.0.1")}, []string{"delete ip", "delete ip6", "base ip", "vips ip", "add ip vips 10.0.0.1"}},
 		},
 		close: []string{"delete ip", "close"},
 		log:   []string{"Deleting old ip keepalived table", "Deleting old ip6 keepalived table"},
 	}, {
 		name: "a refused set-up is tried again on the next master",
-		fail: "setup ip",
+		fail: "base ip",
 		steps: []step{
-			{"VI_1", []VIP{v4("10.0.0.1")}, []string{"setup ip"}},
+			{"VI_1", []VIP{v4("10.0.0.1")}, []string{"base ip"}},
 			{"VI_1", nil, nil},
-			{"VI_1", []VIP{v4("10.0.0.1")}, []string{"setup ip"}},
+			{"VI_1", []VIP{v4("10.0.0.1")}, []string{"base ip"}},
 		},
 		close: []string{"close"},
 		log: []string{"nftables: cannot set up table ip keepalived: refused",
@@ -200,7 +205,7 @@ func TestUnknownInterface(t *testing.T) {
 	if err == nil || len(log) != 1 || !strings.Contains(log[0], "gone0") {
 		t.Errorf("err %v, log %q", err, log)
 	}
-	if want := []string{"setup ip6", "add ip6 vips fd00::1"}; !reflect.DeepEqual(be.ops, want) {
+	if want := []string{"base ip6", "vips ip6", "add ip6 vips fd00::1"}; !reflect.DeepEqual(be.ops, want) {
 		t.Errorf("ops %q, want %q", be.ops, want)
 	}
 }
@@ -275,5 +280,38 @@ func TestOptionsFromConfig(t *testing.T) {
 		if got := OptionsFromConfig(&cfg.Global); got.Table != tc.want.Table || got.Priority != tc.want.Priority || got.Counters != tc.want.Counters {
 			t.Errorf("%q: %+v, want %+v", tc.global, got, tc.want)
 		}
+	}
+}
+
+// TestVMAC: a VMAC's rules come with the VMAC, before any master (and
+// before them the left-over clean-up); the drop rules join the same
+// table later.
+func TestVMAC(t *testing.T) {
+	be := &fakeBackend{tables: map[Family]bool{IPv4: true}, indexes: map[string]int{"eth0": 2, "vrrp.51": 5, "vrrp.61": 6}}
+	var log []string
+	fw := newWith(Options{Table: "keepalived", Log: func(l Line) { log = append(log, l.Text) }}, be, nil)
+	step := func(what string, err error, want ...string) {
+		t.Helper()
+		if err != nil {
+			t.Errorf("%s: %v", what, err)
+		}
+		if !reflect.DeepEqual(be.ops, want) {
+			t.Errorf("%s: ops %q, want %q", what, be.ops, want)
+		}
+		be.ops = nil
+	}
+	step("VMAC", fw.AddVMAC("vrrp.51", "eth0", IPv4), "delete ip", "base ip", "vmac-rules ip", "vmac add=true ip 5>2")
+	step("same VMAC", fw.AddVMAC("vrrp.51", "eth0", IPv4))
+	step("IPv6 VMAC", fw.AddVMAC("vrrp.61", "eth0", IPv6), "base ip6", "vmac-rules ip6", "vmac add=true ip6 6>2")
+	step("master", fw.Set("VI_1", []VIP{{Addr: mustAddr("10.0.0.1"), Dev: "vrrp.51"}}), "vips ip", "add ip vips 10.0.0.1")
+	step("VMAC deleted", fw.DelVMAC("vrrp.51"), "vmac add=false ip 5>2")
+	step("unknown VMAC", fw.DelVMAC("vrrp.9"))
+	if err := fw.AddVMAC("vrrp.7", "eth0", IPv4); err == nil {
+		t.Error("AddVMAC of a missing interface succeeded")
+	}
+	step("missing interface", nil)
+	step("close", fw.Close(), "delete ip", "delete ip6", "close")
+	if want := []string{"Deleting old ip keepalived table", "nftables: cannot find interface vrrp.7: no such interface"}; !reflect.DeepEqual(log, want) {
+		t.Errorf("log %q, want %q", log, want)
 	}
 }

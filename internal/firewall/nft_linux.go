@@ -3,12 +3,15 @@
 package firewall
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/google/nftables"
+	"github.com/google/nftables/binaryutil"
 	"github.com/google/nftables/expr"
+	mnl "github.com/mdlayher/netlink"
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
@@ -119,17 +122,26 @@ const (
 	ip6Dst     = 24
 )
 
-func (b *nftBackend) setup(f Family) error {
+// setupBase makes the table and its output chain, in which keepalived
+// 2.2.7 starts every table.
+func (b *nftBackend) setupBase(f Family) error {
 	t := b.conn.AddTable(b.table(f))
+	b.baseChain(t, "out", nftables.ChainHookOutput)
+	b.sets[f] = map[string]*nftables.Set{}
+	return b.conn.Flush()
+}
+
+func (b *nftBackend) baseChain(t *nftables.Table, name string, hook *nftables.ChainHook) *nftables.Chain {
 	prio := nftables.ChainPriority(int32(b.o.Priority))
 	accept := nftables.ChainPolicyAccept
-	base := func(name string, hook *nftables.ChainHook) *nftables.Chain {
-		return b.conn.AddChain(&nftables.Chain{Name: name, Table: t, Hooknum: hook,
-			Priority: &prio, Type: nftables.ChainTypeFilter, Policy: &accept})
-	}
-	out := base("out", nftables.ChainHookOutput)
-	in := base("in", nftables.ChainHookInput)
-	b.sets[f] = map[string]*nftables.Set{}
+	return b.conn.AddChain(&nftables.Chain{Name: name, Table: t, Hooknum: hook,
+		Priority: &prio, Type: nftables.ChainTypeFilter, Policy: &accept})
+}
+
+func (b *nftBackend) setupVIPs(f Family) error {
+	t := b.table(f)
+	out := &nftables.Chain{Name: "out", Table: t}
+	in := b.baseChain(t, "in", nftables.ChainHookInput)
 	if f == IPv4 {
 		vips, err := b.addSet(f, t, setVIPs, nftables.TypeIPAddr, false)
 		if err != nil {
@@ -151,7 +163,7 @@ func (b *nftBackend) setup(f Family) error {
 	}
 	// Neighbour solicitations and advertisements (RFC 4861 §4.3, §4.4)
 	// must pass, or nobody could resolve the master's VIPs.
-	if err := b.conn.SetAddElements(nd, []nftables.SetElement{{Key: []byte{135}}, {Key: []byte{136}}}); err != nil {
+	if err := b.conn.SetAddElements(nd, []nftables.SetElement{{Key: []byte{icmp6NS}}, {Key: []byte{icmp6NA}}}); err != nil {
 		return err
 	}
 	ndRule := func(c *nftables.Chain) {
@@ -180,6 +192,159 @@ func (b *nftBackend) setup(f Family) error {
 	llRule(out, ip6Src, outLL.Name)
 	b.rule(in, payload(ip6Dst, 16), lookup(1, vips), b.verdict(expr.VerdictDrop, ""))
 	b.rule(out, payload(ip6Src, 16), lookup(1, vips), b.verdict(expr.VerdictDrop, ""))
+	return b.conn.Flush()
+}
+
+// ICMPv6 types (RFC 4861 §4, RFC 3810 §5.2).
+const (
+	icmp6RS        = 133
+	icmp6NS        = 135
+	icmp6NA        = 136
+	icmp6MLDReport = 143
+	igmpProto      = 2
+	ip4Proto       = 9
+)
+
+// nftMetaOIFKind is NFT_META_OIFKIND (the output interface's kind),
+// which x/sys/unix does not name.
+const nftMetaOIFKind expr.MetaKey = 27
+
+// setupVMAC: the map from a VMAC's index to its parent's, and the rules
+// that send a VMAC's IGMP / MLDv2 reports out of the parent (dup to the
+// same destination there) and drop them (and, IPv6, its router
+// solicitations) on the macvlan.
+func (b *nftBackend) setupVMAC(f Family) error {
+	t := b.table(f)
+	out := &nftables.Chain{Name: "out", Table: t}
+	if err := b.addVMACMap(f); err != nil {
+		return err
+	}
+	m := &nftables.Set{Table: t, Name: mapVMAC}
+	kind := make([]byte, ifNameSize)
+	copy(kind, "macvlan")
+	viaParent := func() []expr.Any {
+		return []expr.Any{
+			&expr.Meta{Key: nftMetaOIFKind, Register: 2},
+			&expr.Cmp{Op: expr.CmpOpEq, Register: 2, Data: kind},
+			&expr.Meta{Key: expr.MetaKeyOIF, Register: 2},
+			&expr.Lookup{SourceRegister: 2, DestRegister: 2, IsDestRegSet: true, SetName: m.Name, SetID: m.ID},
+			&expr.Dup{RegAddr: 1, RegDev: 2, IsRegDevSet: true},
+			b.verdict(expr.VerdictDrop, ""),
+		}
+	}
+	if f == IPv4 {
+		b.rule(out, append([]expr.Any{
+			payload(ip4Proto, 1),
+			&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: []byte{igmpProto}},
+			payload(ip4Dst, 4),
+		}, viaParent()...)...)
+		return b.conn.Flush()
+	}
+	set := &nftables.Set{Table: t, Name: setVMAC, KeyType: nftables.TypeIFIndex, KeyByteOrder: binaryutil.NativeEndian}
+	if err := b.conn.AddSet(set, nil); err != nil {
+		return err
+	}
+	icmp6 := func(typ byte) []expr.Any {
+		return []expr.Any{
+			&expr.Meta{Key: expr.MetaKeyL4PROTO, Register: 1},
+			&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: []byte{unix.IPPROTO_ICMPV6}},
+			&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseTransportHeader, Offset: 0, Len: 1},
+			&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: []byte{typ}},
+		}
+	}
+	b.rule(out, append(append(icmp6(icmp6MLDReport), payload(ip6Dst, 16)), viaParent()...)...)
+	b.rule(out, append(icmp6(icmp6RS),
+		&expr.Meta{Key: nftMetaOIFKind, Register: 2},
+		&expr.Cmp{Op: expr.CmpOpEq, Register: 2, Data: kind},
+		&expr.Meta{Key: expr.MetaKeyOIF, Register: 2},
+		lookup(2, set),
+		b.verdict(expr.VerdictDrop, ""))...)
+	return b.conn.Flush()
+}
+
+// addVMACMap makes the map "vmac_map" (interface index : interface
+// index) in a batch of its own. nft shows an interface index as a name
+// only when the set's user data says its key and its data are host
+// order, as keepalived's say; google/nftables writes the key's only, so
+// this message is built here.
+func (b *nftBackend) addVMACMap(f Family) error {
+	u32 := binary.BigEndian.AppendUint32
+	// libnftnl's user data: type, length, value (host order).
+	var udata []byte
+	for _, typ := range []byte{udataSetKeyByteOrder, udataSetDataByteOrder} {
+		udata = append(udata, typ, 4)
+		udata = binary.NativeEndian.AppendUint32(udata, byteOrderHost)
+	}
+	attrs, err := mnl.MarshalAttributes([]mnl.Attribute{
+		{Type: unix.NFTA_SET_TABLE, Data: []byte(b.o.Table + "\x00")},
+		{Type: unix.NFTA_SET_NAME, Data: []byte(mapVMAC + "\x00")},
+		{Type: unix.NFTA_SET_FLAGS, Data: u32(nil, unix.NFT_SET_MAP)},
+		{Type: unix.NFTA_SET_KEY_TYPE, Data: u32(nil, nftables.TypeIFIndex.GetNFTMagic())},
+		{Type: unix.NFTA_SET_KEY_LEN, Data: u32(nil, 4)},
+		{Type: unix.NFTA_SET_DATA_TYPE, Data: u32(nil, nftables.TypeIFIndex.GetNFTMagic())},
+		{Type: unix.NFTA_SET_DATA_LEN, Data: u32(nil, 4)},
+		{Type: unix.NFTA_SET_ID, Data: u32(nil, 1)},
+		{Type: unix.NFTA_SET_USERDATA, Data: udata},
+	})
+	if err != nil {
+		return err
+	}
+	var cfg mnl.Config
+	if b.ns >= 0 {
+		cfg.NetNS = int(b.ns)
+	}
+	c, err := mnl.Dial(unix.NETLINK_NETFILTER, &cfg)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	hdr := func(fam byte, res uint16) []byte { return []byte{fam, unix.NFNETLINK_V0, byte(res >> 8), byte(res)} }
+	msgs := []mnl.Message{
+		{Header: mnl.Header{Type: mnl.HeaderType(unix.NFNL_MSG_BATCH_BEGIN), Flags: mnl.Request},
+			Data: hdr(0, unix.NFNL_SUBSYS_NFTABLES)},
+		{Header: mnl.Header{Type: mnl.HeaderType(unix.NFNL_SUBSYS_NFTABLES<<8 | unix.NFT_MSG_NEWSET),
+			Flags: mnl.Request | mnl.Acknowledge | mnl.Create},
+			Data: append(hdr(byte(tableFamily(f)), 0), attrs...)},
+		{Header: mnl.Header{Type: mnl.HeaderType(unix.NFNL_MSG_BATCH_END), Flags: mnl.Request},
+			Data: hdr(0, unix.NFNL_SUBSYS_NFTABLES)},
+	}
+	if _, err := c.SendMessages(msgs); err != nil {
+		return err
+	}
+	// The acknowledgement of the new set, or its error.
+	_, err = c.Receive()
+	return err
+}
+
+// libnftnl's set user data types and byte order values.
+const (
+	udataSetKeyByteOrder  = 0
+	udataSetDataByteOrder = 1
+	byteOrderHost         = 1
+)
+
+func (b *nftBackend) vmac(add bool, f Family, index, parent int) error {
+	t := b.table(f)
+	key := binary.NativeEndian.AppendUint32(nil, uint32(index))
+	val := binary.NativeEndian.AppendUint32(nil, uint32(parent))
+	m := &nftables.Set{Table: t, Name: mapVMAC, IsMap: true}
+	sets := []*nftables.Set{m}
+	elems := [][]nftables.SetElement{{{Key: key, Val: val}}}
+	if f == IPv6 {
+		sets = append(sets, &nftables.Set{Table: t, Name: setVMAC})
+		elems = append(elems, []nftables.SetElement{{Key: key}})
+	}
+	for i, s := range sets {
+		var err error
+		if add {
+			err = b.conn.SetAddElements(s, elems[i])
+		} else {
+			err = b.conn.SetDeleteElements(s, elems[i])
+		}
+		if err != nil {
+			return err
+		}
+	}
 	return b.conn.Flush()
 }
 

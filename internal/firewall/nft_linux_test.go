@@ -94,6 +94,35 @@ func loadConf(t *testing.T, name string) *config.Config {
 	return cfg
 }
 
+// instDev is the device of an instance's VIPs: its VMAC with use_vmac.
+func instDev(v *config.VRRPInstance, g *config.GlobalDefs) string {
+	if vm, ok := netif.VMACFromConfig(v, g); ok {
+		return vm.Name
+	}
+	return v.Interface
+}
+
+// vmacs makes the VMACs of the configuration in the namespace and adds
+// them to the firewall, as the daemon's start does.
+func (l *nsFW) vmacs(t *testing.T, fw *Firewall, cfg *config.Config) {
+	t.Helper()
+	for _, v := range cfg.Instances {
+		vm, ok := netif.VMACFromConfig(v, &cfg.Global)
+		if !ok {
+			continue
+		}
+		nstest.IP(t, l.ns, "link", "add", vm.Name, "link", vm.Parent, "type", "macvlan", "mode", "bridge")
+		nstest.IP(t, l.ns, "link", "set", vm.Name, "up")
+		fam := IPv4
+		if v.Family == "inet6" {
+			fam = IPv6
+		}
+		if err := fw.AddVMAC(vm.Name, vm.Parent, fam); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // masters sets the drop rules of every no_accept instance, as their
 // becoming master does.
 func masters(t *testing.T, fw *Firewall, cfg *config.Config) []string {
@@ -103,8 +132,14 @@ func masters(t *testing.T, fw *Firewall, cfg *config.Config) []string {
 		if v.Accept {
 			continue
 		}
-		set := netif.InstanceSet(v, v.Interface)
-		if err := fw.Set(v.Name, VIPsOf(v, &cfg.Global, set.Addrs, v.Interface)); err != nil {
+		dev := instDev(v, &cfg.Global)
+		set := netif.InstanceSet(v, dev)
+		for i := range set.Addrs {
+			if set.Addrs[i].Dev == v.Interface {
+				set.Addrs[i].Dev = dev
+			}
+		}
+		if err := fw.Set(v.Name, VIPsOf(v, &cfg.Global, set.Addrs, dev)); err != nil {
 			t.Fatalf("Set %s: %v", v.Name, err)
 		}
 		names = append(names, v.Name)
@@ -113,7 +148,7 @@ func masters(t *testing.T, fw *Firewall, cfg *config.Config) []string {
 }
 
 func TestRulesetAsKeepalived(t *testing.T) {
-	for _, name := range []string{"strict", "counters", "counters6", "table", "linklocal"} {
+	for _, name := range []string{"strict", "counters", "counters6", "table", "linklocal", "vmac", "vmacstrict"} {
 		t.Run(name, func(t *testing.T) {
 			l := newNSFW(t)
 			cfg := loadConf(t, name+".conf")
@@ -123,6 +158,7 @@ func TestRulesetAsKeepalived(t *testing.T) {
 			if got := l.ruleset(t); got != "" {
 				t.Fatalf("ruleset before the first master:\n%s", got)
 			}
+			l.vmacs(t, fw, cfg)
 			insts := masters(t, fw, cfg)
 			want, err := os.ReadFile(filepath.Join("testdata", name+".nft"))
 			if err != nil {
@@ -146,7 +182,7 @@ func TestRulesetAsKeepalived(t *testing.T) {
 			if strings.Contains(got, "elements = { 1") || strings.Contains(got, "elements = { f") {
 				t.Errorf("addresses left in the sets:\n%s", got)
 			}
-			if !strings.Contains(got, "table ip") || !strings.Contains(got, "@vips") {
+			if len(insts) > 0 && (!strings.Contains(got, "table ip") || !strings.Contains(got, "@vips")) {
 				t.Errorf("tables gone while backup:\n%s", got)
 			}
 			// Master again: the same ruleset as the first time.
