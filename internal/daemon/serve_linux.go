@@ -52,6 +52,7 @@ func (h *host) open(s *spec, idx int) (advertiser, error) {
 		if err := h.nl.CreateVMAC(*s.vmac); err != nil {
 			return nil, err
 		}
+		h.addVMACRules(s)
 		h.vmacs = append(h.vmacs, *s.vmac)
 		h.parents[s.vmac.Name] = s.vmac.Parent
 		// The VMAC has no address of its own (an IPv4 one gets only the
@@ -95,6 +96,7 @@ func (h *host) release(s *spec, adv advertiser) {
 	}
 	for i, vm := range h.vmacs {
 		if vm.Name == s.vmac.Name {
+			h.fw.DelVMAC(vm.Name) // failures logged by the firewall
 			h.nl.DeleteVMAC(vm)
 			h.vmacs = append(h.vmacs[:i], h.vmacs[i+1:]...)
 			delete(h.parents, vm.Name)
