@@ -125,6 +125,11 @@ func testVMAC(t *testing.T, k netlab.Kind) {
 			}
 		}
 	}
+	// keepalived 2.2.7 makes nftables rules with each VMAC, master or
+	// not: the VMAC's IGMP reports leave through eth0.
+	for i := range l.Routers {
+		checkVMACRules(t, l, i)
+	}
 	if a, ok := l.vip(l.Routers[0], vip); !ok || a.Dev != vmacName || a.Label != "eth0:0" || a.PrefixLen != 24 {
 		t.Errorf("master's VIP %+v (present %v), want %s/24 on %s label eth0:0", a, ok, vip, vmacName)
 	}
@@ -177,6 +182,9 @@ func testVMAC(t *testing.T, k netlab.Kind) {
 	if _, _, _, _, ok := vmacLink(t, l.Routers[0]); ok {
 		t.Errorf("r1's %s left after SIGTERM", vmacName)
 	}
+	if r := ruleset(t, l, 0); r != "" {
+		t.Errorf("r1's nftables ruleset after SIGTERM:\n%s", r)
+	}
 	if a, ok := l.vip(l.Routers[1], vip); !ok || a.Dev != vmacName {
 		t.Errorf("r2's VIP %+v (present %v), want on %s", a, ok, vmacName)
 	}
@@ -193,5 +201,31 @@ func testVMAC(t *testing.T, k netlab.Kind) {
 				t.Errorf("r1: %s = %s after stop, want 0 (restored)", p, got)
 			}
 		}
+	}
+}
+
+// vmacRules is the ruleset keepalived 2.2.7 keeps for vrrp.51 on eth0
+// (accept mode: no drop rules), as `nft list ruleset` shows it.
+const vmacRules = `table ip keepalived {
+	map vmac_map {
+		type iface_index : iface_index
+		elements = { "vrrp.51" : "eth0" }
+	}
+
+	chain out {
+		type filter hook output priority filter - 1; policy accept;
+		ip protocol igmp meta oifkind "macvlan" dup to ip daddr device oif map @vmac_map drop
+	}
+}
+`
+
+func checkVMACRules(t *testing.T, l *lab, i int) {
+	t.Helper()
+	if _, err := exec.LookPath("nft"); err != nil {
+		t.Logf("no nft command: ruleset not checked")
+		return
+	}
+	if r := ruleset(t, l, i); r != vmacRules {
+		t.Errorf("r%d's nftables ruleset\n%s\nwant\n%s", i+1, r, vmacRules)
 	}
 }
