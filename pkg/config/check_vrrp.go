@@ -339,8 +339,10 @@ func completeInstance(c *Ctx, cfg *Config, v *VRRPInstance) bool {
 		errf("(%s) warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting", v.Name)
 		v.Accept = false
 	}
-	if (!v.Accept || v.UseVMAC) && g.NFTables == "" && g.VRRPIPTables == nil {
-		c.Infof(at(), "use_vmac or no_accept/strict specified, but no firewall configured - using nftables")
+	// keepalived 2.2.7 says it once, without a position: it then uses
+	// the default table for every instance.
+	if (!v.Accept || v.UseVMAC) && g.NFTables == "" && g.VRRPIPTables == nil && c.FirstDefinition("note", "nftables default") {
+		c.Report(nil, ClassInfo, "use_vmac or no_accept/strict specified, but no firewall configured - using nftables")
 	}
 
 	// GARP timers and advert behaviour inherited from global_defs.
