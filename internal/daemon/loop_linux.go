@@ -140,6 +140,7 @@ func (l *loop) message(m ipc.Message) bool {
 			a.Error = err.Error()
 		}
 		l.up.Send(a)
+		trimMemory()
 	case *ipc.Ping:
 		l.up.Send(&ipc.Pong{Seq: m.Seq})
 	case *ipc.Dump:

@@ -271,6 +271,7 @@ func (p *parent) reload() {
 func (p *parent) reloadDone() {
 	p.reloadGen = 0
 	p.notify.Send(sdnotify.Ready)
+	trimMemory()
 }
 
 func (p *parent) event(ev childEvent) {
@@ -338,6 +339,7 @@ func (p *parent) markReady() {
 	if p.env.ready != nil {
 		p.env.ready()
 	}
+	trimMemory()
 }
 
 // ended handles a child's exit: a stop in progress goes on; otherwise

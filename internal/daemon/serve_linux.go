@@ -191,6 +191,7 @@ func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, 
 	}
 
 	env.ack(nil)
+	trimMemory()
 	r := &reloader{o: o, log: log, eng: eng, host: h}
 	l := loop{eng: eng, log: log, packets: h.packets, links: links, sigs: sigs, stop: env.stop, lost: &h.lost, sender: h.sender,
 		ctl: env.ctl, up: env.up, reload: r.apply, gen: env.gen}
