@@ -3,8 +3,10 @@ package daemon
 import (
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
@@ -44,6 +46,9 @@ type parent struct {
 	snap  ipc.Snapshot
 	known map[string]bool
 	cfg   *config.Config
+
+	// states is the VRRP child's latest report per instance.
+	states map[string]*ipc.VRRPState
 
 	ready      bool // READY=1 sent after the first configuration
 	reloadGen  uint64
@@ -304,6 +309,11 @@ func (p *parent) message(c *child, m ipc.Message) {
 		if m.Error != "" {
 			logging.Errorf(p.log, fmtChildRefused, c.what, m.Generation, m.Error)
 		}
+		if c.role == ipc.RoleChecker && c.gen == 0 {
+			for _, name := range slices.Sorted(maps.Keys(p.states)) {
+				c.conn.Send(relayOf(p.states[name], p.cfg))
+			}
+		}
 		c.gen = m.Generation
 		if !p.ready && p.allAcked(p.gen) {
 			p.markReady()
@@ -314,6 +324,12 @@ func (p *parent) message(c *child, m ipc.Message) {
 	case *ipc.Pong:
 		c.lastPong = time.Now()
 	case *ipc.VRRPState:
+		// The latest state of each instance is kept for a checker child
+		// that is not ready yet, or respawned.
+		if p.states == nil {
+			p.states = map[string]*ipc.VRRPState{}
+		}
+		p.states[m.Instance] = m
 		for _, o := range p.children {
 			if o.role == ipc.RoleChecker && o.running && o.gen > 0 {
 				o.conn.Send(relayOf(m, p.cfg))
