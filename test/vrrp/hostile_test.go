@@ -3,7 +3,6 @@ package vrrptest
 import (
 	"fmt"
 	"net/netip"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -140,17 +139,7 @@ func hostileCases() []hostileCase {
 // Our daemon counts each drop per reason (internal/transport Counters)
 // but exposes no counters yet: the log lines are the evidence.
 func TestHostile(t *testing.T) {
-	for _, k := range []netlab.Kind{netlab.Ours, netlab.Reference} {
-		t.Run(k.String(), func(t *testing.T) {
-			if k == netlab.Reference {
-				if _, err := os.Stat(netlab.ReferencePath); err != nil {
-					t.Skipf("no %s: %v", netlab.ReferencePath, err)
-				}
-			}
-			t.Parallel()
-			testHostile(t, k)
-		})
-	}
+	bothKinds(t, testHostile)
 }
 
 func testHostile(t *testing.T, k netlab.Kind) {
@@ -213,17 +202,7 @@ func testHostile(t *testing.T, k netlab.Kind) {
 // every 100 ms): forged adverts from the client's link-local address
 // are refused with keepalived's lines and change nothing.
 func TestHostileIPv6(t *testing.T) {
-	for _, k := range []netlab.Kind{netlab.Ours, netlab.Reference} {
-		t.Run(k.String(), func(t *testing.T) {
-			if k == netlab.Reference {
-				if _, err := os.Stat(netlab.ReferencePath); err != nil {
-					t.Skipf("no %s: %v", netlab.ReferencePath, err)
-				}
-			}
-			t.Parallel()
-			testHostileIPv6(t, k)
-		})
-	}
+	bothKinds(t, testHostileIPv6)
 }
 
 func testHostileIPv6(t *testing.T, k netlab.Kind) {

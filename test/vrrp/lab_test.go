@@ -1,6 +1,7 @@
 package vrrptest
 
 import (
+	"os"
 	"testing"
 
 	"github.com/gokeepalived/gokeepalived/test/netlab"
@@ -33,4 +34,25 @@ func (l *lab) addrs(ns string) []netlab.Addr { return l.Addrs(ns) }
 func run(t *testing.T, args ...string) string {
 	t.Helper()
 	return netlab.Run(t, args...)
+}
+
+// bothKinds runs f as two parallel subtests, against our daemon and
+// against Debian's keepalived 2.2.7 (where the expectations come from).
+// Without the reference its subtest skips, or fails under CI=true
+// (make test installs it).
+func bothKinds(t *testing.T, f func(*testing.T, netlab.Kind)) {
+	for _, k := range []netlab.Kind{netlab.Ours, netlab.Reference} {
+		t.Run(k.String(), func(t *testing.T) {
+			if k == netlab.Reference {
+				if err := netlab.CheckReference(); err != nil {
+					if os.Getenv("CI") == "true" {
+						t.Fatalf("reference cannot run: %v (CI=true)", err)
+					}
+					t.Skipf("no reference: %v", err)
+				}
+			}
+			t.Parallel()
+			f(t, k)
+		})
+	}
 }

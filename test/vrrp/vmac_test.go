@@ -2,7 +2,6 @@ package vrrptest
 
 import (
 	"encoding/json"
-	"os"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -78,17 +77,7 @@ func vmacLink(t *testing.T, ns string) (mac, parent, kind, mode string, ok bool)
 // goes. Run against Debian's keepalived too, where the expectations come
 // from.
 func TestVMAC(t *testing.T) {
-	for _, k := range []netlab.Kind{netlab.Ours, netlab.Reference} {
-		t.Run(k.String(), func(t *testing.T) {
-			if k == netlab.Reference {
-				if _, err := os.Stat(netlab.ReferencePath); err != nil {
-					t.Skipf("no %s: %v", netlab.ReferencePath, err)
-				}
-			}
-			t.Parallel()
-			testVMAC(t, k)
-		})
-	}
+	bothKinds(t, testVMAC)
 }
 
 func testVMAC(t *testing.T, k netlab.Kind) {
