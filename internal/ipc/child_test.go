@@ -93,7 +93,7 @@ func recvWithin(c *Conn, d time.Duration) (Message, error) {
 func TestChildProcess(t *testing.T) {
 	t.Run("config, state, ping, stop", func(t *testing.T) {
 		cmd, c, _ := startChild(t)
-		c.Send(&Config{Snapshot: Snapshot{Generation: 1, Path: "/etc/keepalived/keepalived.conf", Model: []byte(`{}`)}})
+		c.Send(&Config{Snapshot: Snapshot{Generation: 1, Path: "/etc/keepalived/keepalived.conf"}})
 		for _, want := range []Type{TypeConfigAck, TypeVRRPState} {
 			if m, err := recvWithin(c, 5*time.Second); err != nil || m.Type() != want {
 				t.Fatalf("got %v, %v; want %v", m, err, want)

@@ -23,7 +23,7 @@ func TestPipeConcurrent(t *testing.T) {
 
 	const writers, reports, pings = 8, 200, 100
 	big := Snapshot{Generation: 2, Path: "/etc/keepalived/keepalived.conf",
-		Model: []byte(`{"global_defs":{"router_id":"` + strings.Repeat("r", 300<<10) + `"}}`)}
+		Files: map[string][]byte{"/etc/keepalived/keepalived.conf": []byte("global_defs {\n router_id " + strings.Repeat("r", 300<<10) + "\n}\n")}}
 
 	childErr := make(chan error, 1)
 	go func() {
@@ -53,8 +53,9 @@ func TestPipeConcurrent(t *testing.T) {
 				case *Ping:
 					child.Send(&Pong{Seq: m.Seq})
 				case *Reload:
-					if string(m.Model) != string(big.Model) {
-						return fmt.Errorf("snapshot of %d bytes arrived as %d", len(big.Model), len(m.Model))
+					const f = "/etc/keepalived/keepalived.conf"
+					if string(m.Files[f]) != string(big.Files[f]) {
+						return fmt.Errorf("snapshot of %d bytes arrived as %d", len(big.Files[f]), len(m.Files[f]))
 					}
 					child.Send(&ConfigAck{Generation: m.Generation})
 				case *Stop:

@@ -20,8 +20,8 @@ func samples() []Message {
 				"/etc/keepalived/keepalived.conf":  []byte("include conf.d/*.conf\n"),
 				"/etc/keepalived/conf.d/vi_1.conf": {0, 1, 0xff, '\n'}, // any bytes survive
 			},
-			Wd: "/etc/keepalived", Model: []byte(`{"global_defs":{"router_id":"lb1"}}`)}, Respawn: true},
-		&Reload{Snapshot{Generation: 7, Path: "/etc/keepalived/keepalived.conf", Model: []byte(`{}`)}},
+			Wd: "/etc/keepalived"}, Respawn: true},
+		&Reload{Snapshot{Generation: 7, Path: "/etc/keepalived/keepalived.conf"}},
 		&ConfigAck{Generation: 7},
 		&ConfigAck{Generation: 8, Error: "VI_1: interface eth9 does not exist"},
 		&VRRPState{Instance: "VI_1", Group: "G1", State: StateMaster, Priority: 255},
@@ -117,7 +117,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"relay without instance", good(TypeRelay, `{"state":"MASTER"}`), KindBadPayload, 0},
 		{"health without real server", good(TypeHealth, `{"virtual_server":"x","up":true}`), KindBadPayload, 0},
 		{"dump without kind", good(TypeDump, `{}`), KindBadPayload, 0},
-		{"snapshot model not JSON", good(TypeConfig, `{"generation":1,"path":"x","model":nope}`), KindBadPayload, 0},
+		{"snapshot files not JSON", good(TypeConfig, `{"generation":1,"path":"x","files":nope}`), KindBadPayload, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

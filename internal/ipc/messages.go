@@ -1,12 +1,9 @@
 package ipc
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
-
-	"github.com/gokeepalived/gokeepalived/pkg/config"
 )
 
 // Type is the message type in a frame header.
@@ -104,36 +101,12 @@ type Snapshot struct {
 	// AllConfig is -e (missing include files are errors).
 	AllConfig bool `json:"all_config,omitempty"`
 	// Files is every file the parent's parse read, name → contents: the
-	// child parses exactly the text the parent checked (the daemon's
-	// snapshot; Model may be empty then).
+	// child parses exactly the text the parent checked. The parsed model
+	// does not cross: its JSON leaves out what the model marks json:"-"
+	// (positions, the explicitly set keywords), and parsing is cheap.
 	Files map[string][]byte `json:"files,omitempty"`
 	// Wd is the parent's working directory (${_PWD}, relative names).
 	Wd string `json:"wd,omitempty"`
-	// Model is the parsed configuration as config.Config's JSON. Fields the
-	// model marks json:"-" (source positions, the address text as written,
-	// the explicitly-set keyword sets) do not cross: a child that needs them
-	// parses Files instead.
-	Model json.RawMessage `json:"model"`
-}
-
-// NewSnapshot makes the snapshot of a parsed configuration.
-func NewSnapshot(gen uint64, path, configID string, cfg *config.Config) (Snapshot, error) {
-	b, err := json.Marshal(cfg)
-	if err != nil {
-		return Snapshot{}, fmt.Errorf("ipc: encoding configuration snapshot: %w", err)
-	}
-	return Snapshot{Generation: gen, Path: path, ConfigID: configID, Model: b}, nil
-}
-
-// Config decodes the snapshot's model.
-func (s *Snapshot) Config() (*config.Config, error) {
-	// Decoded onto a zero Config, not NewConfig's defaults: a field the
-	// encoder omitted as zero must stay zero.
-	cfg := new(config.Config)
-	if err := json.Unmarshal(s.Model, cfg); err != nil {
-		return nil, fmt.Errorf("ipc: decoding configuration snapshot %d: %w", s.Generation, err)
-	}
-	return cfg, nil
 }
 
 // Config is the first snapshot a child receives; it starts its instances
