@@ -68,6 +68,7 @@ func buildSpecs(cfg *config.Config) ([]spec, error) {
 		for i := range specs {
 			if slices.Contains(g.Members, specs[i].name) {
 				specs[i].group = sig
+				vrrp.AddGroupTracking(&specs[i].params, g)
 			}
 		}
 	}

@@ -53,11 +53,13 @@ type instance struct {
 	stats instStats
 }
 
-// linkTracker is one instance's interest in an interface's state: a
-// tracked interface, with its weight (0: down means FAULT).
-type linkTracker struct {
-	inst   *instance
-	weight int
+// notifier runs what the configuration asks for on a state change:
+// notify scripts, the notify FIFO's lines, mail (*notify.Notifier). It
+// never blocks the loop.
+type notifier interface {
+	Instance(name string, st vrrp.State, prio int)
+	Group(name string, st vrrp.State)
+	Event(name string, ev vrrp.NotifyEvent, st vrrp.State, prio int)
 }
 
 type engine struct {
@@ -67,8 +69,12 @@ type engine struct {
 	fw     firewaller // nil: no drop rules (tests)
 	insts  []*instance
 	byName map[string]*instance
-	links  map[string][]linkTracker
-	timers *timerQueue
+	// tracked indexes the instances by the objects they track;
+	// statuses keeps each object's last report (track.go).
+	tracked  map[objKey][]objTracker
+	statuses map[objKey]objStatus
+	timers   *timerQueue
+	notify   notifier // nil: no notifications (tests)
 	// keepVIPs is -V: a stopping daemon leaves its VIPs, routes and
 	// rules in place.
 	keepVIPs bool
@@ -86,7 +92,7 @@ type engine struct {
 
 func newEngine(log logging.Logger, host hostApplier, garp announcer) *engine {
 	return &engine{log: log, host: host, garp: garp, byName: map[string]*instance{},
-		links: map[string][]linkTracker{}, timers: newTimerQueue()}
+		tracked: map[objKey][]objTracker{}, statuses: map[objKey]objStatus{}, timers: newTimerQueue()}
 }
 
 // add registers an instance whose machine and advertiser are built.
@@ -94,11 +100,7 @@ func (e *engine) add(s spec, m *vrrp.Machine, adv advertiser) *instance {
 	in := &instance{idx: len(e.insts), spec: s, m: m, adv: adv}
 	e.insts = append(e.insts, in)
 	e.byName[s.name] = in
-	for _, t := range m.Params().Trackers {
-		if t.Kind == vrrp.KindInterface {
-			e.links[t.Name] = append(e.links[t.Name], linkTracker{inst: in, weight: t.Weight})
-		}
-	}
+	e.index(in)
 	// keepalived 2.2.7 clears each instance of its start-up configuration
 	// before any starts: its VIPs, eVIPs, routes and rules go from the
 	// interface, whoever left them there (a killed daemon). Not a VMAC it
@@ -107,23 +109,6 @@ func (e *engine) add(s spec, m *vrrp.Machine, adv advertiser) *instance {
 		e.step(in, vrrp.StartupClear{}, time.Time{})
 	}
 	return in
-}
-
-// trackedLinks lists the interfaces some instance tracks.
-func (e *engine) trackedLinks() []string {
-	out := make([]string, 0, len(e.links))
-	for name := range e.links {
-		out = append(out, name)
-	}
-	return out
-}
-
-// linkState reports an interface's state (before start: its initial
-// state; afterwards: a change seen by the link watch).
-func (e *engine) linkState(name string, up bool, now time.Time) {
-	for _, lt := range e.links[name] {
-		e.step(lt.inst, vrrp.Track{Name: name, Kind: vrrp.KindInterface, Weight: lt.weight, Up: up}, now)
-	}
 }
 
 // start starts every instance (a sync group starts with its first
@@ -252,13 +237,22 @@ func (e *engine) perform(acts []vrrp.Action) {
 			}
 		case vrrp.ActNotify:
 			// The parent learns every state change (it relays them to
-			// the checker child for ha_suspend). Notify scripts,
-			// notify_fifo and SNMP traps are a later issue.
+			// the checker child for ha_suspend).
 			if e.report != nil && in != nil {
 				group, _, _ := strings.Cut(in.spec.group, ":")
 				e.report(in.spec.name, group, a.State, a.Priority)
 			}
-		case vrrp.ActNotifyEvent, vrrp.ActGroupNotify:
+			if e.notify != nil && in != nil {
+				e.notify.Instance(in.spec.name, a.State, a.Priority)
+			}
+		case vrrp.ActNotifyEvent:
+			if e.notify != nil && in != nil {
+				e.notify.Event(in.spec.name, a.Event, a.State, a.Priority)
+			}
+		case vrrp.ActGroupNotify:
+			if e.notify != nil {
+				e.notify.Group(a.Instance, a.State)
+			}
 		}
 	}
 }

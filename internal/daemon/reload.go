@@ -73,6 +73,7 @@ func (e *engine) reload(specs []spec, op opener, now time.Time) reloadSummary {
 		}
 	}
 	var added []*instance
+	var kept []keptInstance
 	machines := map[string]*vrrp.Machine{}
 	for i := range specs {
 		s := &specs[i]
@@ -84,7 +85,9 @@ func (e *engine) reload(specs []spec, op opener, now time.Time) reloadSummary {
 			if src := s.view.Src; src.IsValid() {
 				s.params.SrcIP = src
 			}
+			before := in.m.Params().Trackers
 			e.reconfigure(in, *s, now)
+			kept = append(kept, keptInstance{in, before})
 			sum.kept = append(sum.kept, s.name)
 			continue
 		}
@@ -111,16 +114,15 @@ func (e *engine) reload(specs []spec, op opener, now time.Time) reloadSummary {
 			vrrp.NewGroup(g.name, ms...)
 		}
 	}
-	e.relink()
-	// Interfaces already down start their instances in FAULT.
-	if e.linkUp != nil {
-		for _, in := range added {
-			for _, t := range in.m.Params().Trackers {
-				if t.Kind == vrrp.KindInterface && !e.linkUp(t.Name) {
-					e.step(in, vrrp.Track{Name: t.Name, Kind: vrrp.KindInterface, Weight: t.Weight, Up: false}, now)
-				}
-			}
-		}
+	e.retrack()
+	// What the watchers already know counts from the start: an interface
+	// down or a script failing starts its instance in FAULT. A kept
+	// instance learns it for the objects it newly tracks.
+	for _, k := range kept {
+		e.applyKnown(k.in, k.before, now)
+	}
+	for _, in := range added {
+		e.applyKnown(in, nil, now)
 	}
 	for _, in := range added {
 		e.step(in, vrrp.Start{Resume: in.spec.resume}, now)
@@ -152,19 +154,10 @@ func (e *engine) remove(in *instance, op opener, now time.Time) {
 	delete(e.byName, in.spec.name)
 }
 
-// relink rebuilds the interface trackers from the live instances.
-func (e *engine) relink() {
-	e.links = map[string][]linkTracker{}
-	for _, in := range e.insts {
-		if in.dead {
-			continue
-		}
-		for _, t := range in.m.Params().Trackers {
-			if t.Kind == vrrp.KindInterface {
-				e.links[t.Name] = append(e.links[t.Name], linkTracker{inst: in, weight: t.Weight})
-			}
-		}
-	}
+// keptInstance is an instance a reload kept, with the trackers it had.
+type keptInstance struct {
+	in     *instance
+	before []vrrp.TrackerParam
 }
 
 // plan is the host change for an add action: everything when becoming

@@ -73,6 +73,10 @@ type TrackerParam struct {
 	Name   string
 	Kind   TrackerKind
 	Weight int
+	// Reverse is the tracker line's "reverse": the machine ignores it,
+	// the effect layer flips Up (and negates a tracked file's value)
+	// before it makes the Track event.
+	Reverse bool
 }
 
 // Keepalived's fixed protocol numbers.
@@ -130,31 +134,54 @@ func ParamsFromConfig(v *config.VRRPInstance, g *config.GlobalDefs) Params {
 		p.Trackers = append(p.Trackers, TrackerParam{Name: v.Interface, Kind: KindInterface})
 		seen["interface/"+v.Interface] = true
 	}
-	// "reverse" is the tracker layer's business (it flips Up).
-	add := func(kind TrackerKind, name string, weight int) {
+	p.Trackers = appendTracking(p.Trackers, seen, &v.Tracking)
+	return p
+}
+
+// AddGroupTracking gives an instance its sync group's tracked objects:
+// keepalived 2.2.7 (sync_group_tracking_init) adds every object a
+// vrrp_sync_group tracks to each member, with the group's weight, after
+// the members' own weighted trackers were dropped (unless
+// sync_group_tracking_weight). An object the member already tracks keeps
+// the member's line.
+func AddGroupTracking(p *Params, sg *config.SyncGroup) {
+	if sg == nil {
+		return
+	}
+	seen := map[string]bool{}
+	for _, t := range p.Trackers {
+		seen[t.Kind.String()+"/"+t.Name] = true
+	}
+	p.Trackers = appendTracking(p.Trackers, seen, &sg.Tracking)
+}
+
+// appendTracking adds the track_* lines of an instance or a sync group,
+// skipping objects already in seen.
+func appendTracking(out []TrackerParam, seen map[string]bool, tr *config.Tracking) []TrackerParam {
+	add := func(kind TrackerKind, name string, weight int, reverse bool) {
 		key := kind.String() + "/" + name
 		if seen[key] {
 			return
 		}
 		seen[key] = true
-		p.Trackers = append(p.Trackers, TrackerParam{Name: name, Kind: kind, Weight: weight})
+		out = append(out, TrackerParam{Name: name, Kind: kind, Weight: weight, Reverse: reverse})
 	}
-	for _, t := range v.TrackInterfaces {
-		add(KindInterface, t.Name, t.Weight)
+	for _, t := range tr.TrackInterfaces {
+		add(KindInterface, t.Name, t.Weight, t.Reverse)
 	}
-	for _, t := range v.TrackScripts {
-		add(KindScript, t.Name, t.Weight)
+	for _, t := range tr.TrackScripts {
+		add(KindScript, t.Name, t.Weight, t.Reverse)
 	}
-	for _, t := range v.TrackFiles {
-		add(KindFile, t.Name, t.Weight)
+	for _, t := range tr.TrackFiles {
+		add(KindFile, t.Name, t.Weight, t.Reverse)
 	}
-	for _, t := range v.TrackProcesses {
-		add(KindProcess, t.Name, t.Weight)
+	for _, t := range tr.TrackProcesses {
+		add(KindProcess, t.Name, t.Weight, t.Reverse)
 	}
-	for _, t := range v.TrackBFDs {
-		add(KindBFD, t.Name, t.Weight)
+	for _, t := range tr.TrackBFDs {
+		add(KindBFD, t.Name, t.Weight, t.Reverse)
 	}
-	return p
+	return out
 }
 
 func vipsOf(as []*config.IPAddress, iface string) []VIP {
