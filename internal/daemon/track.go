@@ -117,7 +117,9 @@ func (e *engine) knownStatus(k objKey) (objStatus, bool) {
 // reported need no event: the machine's defaults say the same.
 func (e *engine) applyKnown(in *instance, before []vrrp.TrackerParam, now time.Time) {
 	for _, t := range in.m.Params().Trackers {
-		if hasTracker(before, t) {
+		// A tracked file's Track weight is value × the line's weight,
+		// which a reload may have changed: it is given again.
+		if hasTracker(before, t) && t.Kind != vrrp.KindFile {
 			continue
 		}
 		s, ok := e.knownStatus(objKey{t.Kind, t.Name})

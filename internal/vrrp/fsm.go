@@ -76,7 +76,7 @@ func New(p Params) *Machine {
 			st = statusUnknown
 		}
 		if m.findTracker(t.Kind, t.Name) == nil {
-			m.trackers = append(m.trackers, tracker{name: t.Name, kind: t.Kind, weight: t.Weight, status: st})
+			m.trackers = append(m.trackers, tracker{name: t.Name, kind: t.Kind, weight: declaredWeight(t), status: st})
 		}
 	}
 	return m

@@ -32,6 +32,17 @@ func (t *tracker) contribution() int {
 	return 0
 }
 
+// declaredWeight is a tracker's weight before its first report. A
+// tracked file's contribution is its value × weight, known only once the
+// file is read: until then it adds nothing (the effect layer reports
+// value × weight as the Track event's Weight, and again after a reload).
+func declaredWeight(t TrackerParam) int {
+	if t.Kind == KindFile {
+		return 0
+	}
+	return t.Weight
+}
+
 func (m *Machine) findTracker(kind TrackerKind, name string) *tracker {
 	for i := range m.trackers {
 		if t := &m.trackers[i]; t.kind == kind && t.name == name {

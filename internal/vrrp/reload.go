@@ -26,7 +26,7 @@ func (m *Machine) reload(p Params, now time.Time) {
 		if m.findTracker(t.Kind, t.Name) != nil {
 			continue
 		}
-		nt := tracker{name: t.Name, kind: t.Kind, weight: t.Weight, status: statusUp}
+		nt := tracker{name: t.Name, kind: t.Kind, weight: declaredWeight(t), status: statusUp}
 		if t.Kind == KindScript {
 			nt.status = statusUnknown
 		}
@@ -35,6 +35,9 @@ func (m *Machine) reload(p Params, now time.Time) {
 		for _, o := range old {
 			if o.kind == t.Kind && o.name == t.Name {
 				nt.status = o.status
+				if t.Kind == KindFile {
+					nt.weight = o.weight
+				}
 			}
 		}
 		m.trackers = append(m.trackers, nt)
