@@ -1,11 +1,16 @@
 package daemon
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/gokeepalived/gokeepalived/internal/cli"
+	"github.com/gokeepalived/gokeepalived/internal/version"
+	"github.com/gokeepalived/gokeepalived/pkg/config"
 )
 
 func TestCommandLineWrapsAsKeepalived(t *testing.T) {
@@ -45,11 +50,132 @@ func TestCommandLineWrapsAsKeepalived(t *testing.T) {
 }
 
 func TestStartupLines(t *testing.T) {
-	got := startupLines([]string{"keepalived", "-n"}, cli.VersionInfo{Sysname: "Linux", Release: "6.1.0", KernelVersion: "#1 SMP"})
-	if len(got) != 3 || !strings.HasPrefix(got[0], "Starting Keepalived v2.2.7 (gokeepalived ") ||
-		got[1] != "Running on Linux 6.1.0 #1 SMP" || got[2] != "Command line: 'keepalived' '-n'" {
-		t.Errorf("%q", got)
+	// keepalived 2.2.7 on this lab's kernel: "Running on Linux
+	// 6.18.44-fc-v1252 #1 SMP PREEMPT_DYNAMIC @0 (built for Linux
+	// 5.19.11)"; on an older kernel than it was built for its warning.
+	b := version.MinKernel
+	built := fmt.Sprintf("%d.%d.%d", b[0], b[1], b[2])
+	older := fmt.Sprintf("%d.%d.%d", b[0], b[1]-1, 9)
+	if b[1] == 0 {
+		older = fmt.Sprintf("%d.99.9", b[0]-1)
 	}
+	for _, c := range []struct {
+		release string
+		want    []string
+	}{
+		{"6.18.44-fc-v1252", []string{"Running on Linux 6.18.44-fc-v1252 #1 SMP (built for Linux " + built + ")"}},
+		{built + "-1-amd64", []string{"Running on Linux " + built + "-1-amd64 #1 SMP (built for Linux " + built + ")"}},
+		{older, []string{"WARNING - keepalived was built for newer Linux " + built + ", running on Linux " + older + " #1 SMP"}},
+		// keepalived needs three numbers: no kernel line, its message
+		// instead (first).
+		{"6.1", nil},
+		{"6.x.0", nil},
+		{"0.0.1", nil},
+	} {
+		got := startupLines([]string{"keepalived", "-n"}, cli.VersionInfo{Sysname: "Linux", Release: c.release, KernelVersion: "#1 SMP"})
+		var want []string
+		if c.want == nil {
+			want = append(want, "Unable to parse kernel version "+c.release)
+		}
+		want = append(want, "Starting "+version.Line())
+		want = append(want, c.want...)
+		want = append(want, "Command line: 'keepalived' '-n'")
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\n got %q\nwant %q", c.release, got, want)
+		}
+	}
+	if l := version.Line(); !strings.HasPrefix(l, "Keepalived v2.2.7 (gokeepalived ") {
+		t.Errorf("version line %q", l)
+	}
+}
+
+func TestKernelRelease(t *testing.T) {
+	for _, c := range []struct {
+		s  string
+		v  [3]int
+		ok bool
+	}{
+		{"6.1.0-18-amd64", [3]int{6, 1, 0}, true},
+		{"5.19.11", [3]int{5, 19, 11}, true},
+		{"4.1.300", [3]int{4, 1, 300}, true},
+		{"6.1", [3]int{}, false},
+		{"6.1.", [3]int{}, false},
+		{"6.1.x", [3]int{}, false},
+		{"6-1-0", [3]int{}, false},
+		{"", [3]int{}, false},
+		{"0.1.2", [3]int{}, false}, // keepalived's major 0 is "unknown"
+	} {
+		v, ok := kernelRelease(c.s)
+		if ok != c.ok || ok && v != c.v {
+			t.Errorf("kernelRelease(%q) = %v %v, want %v %v", c.s, v, ok, c.v, c.ok)
+		}
+	}
+	// The patch level saturates at 255, as KERNEL_VERSION does.
+	if kernelCode([3]int{4, 1, 300}) != kernelCode([3]int{4, 1, 255}) || kernelCode([3]int{4, 1, 255}) >= kernelCode([3]int{4, 2, 0}) {
+		t.Errorf("kernelCode does not order as KERNEL_VERSION")
+	}
+}
+
+func TestConfigNotices(t *testing.T) {
+	// keepalived 2.2.7 observed: the notice with no max_auto_priority
+	// and with "max_auto_priority 0", none with -1, 50 or the bare
+	// keyword (99).
+	for _, c := range []struct {
+		text string
+		want []string
+	}{
+		{"", []string{msgMaxAutoPriority}},
+		{"global_defs {\n max_auto_priority 0\n}\n", []string{msgMaxAutoPriority}},
+		{"global_defs {\n max_auto_priority -1\n}\n", nil},
+		{"global_defs {\n max_auto_priority 50\n}\n", nil},
+		{"global_defs {\n max_auto_priority\n}\n", nil},
+	} {
+		cfg := parseConf(t, c.text)
+		if got := configNotices(cfg); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%q: %q, want %q", c.text, got, c.want)
+		}
+	}
+}
+
+func TestChildrenToRun(t *testing.T) {
+	inst := "vrrp_instance VI_1 {\n interface lo\n virtual_router_id 1\n priority 100\n}\n"
+	static := "static_ipaddress {\n 10.9.9.9/32 dev lo\n}\n"
+	vs := "virtual_server 10.0.0.1 80 {\n protocol TCP\n real_server 10.0.0.2 80 {\n }\n}\n"
+	both := cli.Options{VRRP: true, Checker: true}
+	for _, c := range []struct {
+		name          string
+		o             cli.Options
+		text          string
+		vrrp, checker bool
+	}{
+		{"empty", both, "", false, false},
+		{"empty --all", cli.Options{VRRP: true, Checker: true, RunAll: true}, "", true, true},
+		{"instance", both, inst, true, false},
+		{"static addresses", both, static, true, false},
+		{"virtual server", both, vs, false, true},
+		{"both", both, inst + vs, true, true},
+		{"-C", cli.Options{Checker: true}, inst + vs, false, true},
+		{"-P", cli.Options{VRRP: true}, inst + vs, true, false},
+	} {
+		v, ch := childrenToRun(c.o, parseConf(t, c.text))
+		if v != c.vrrp || ch != c.checker {
+			t.Errorf("%s: vrrp %v checker %v, want %v %v", c.name, v, ch, c.vrrp, c.checker)
+		}
+	}
+}
+
+// parseConf reads a configuration text as the daemon would.
+func parseConf(t *testing.T, text string) *config.Config {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "k.conf")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, diags := config.Load(config.Options{File: p})
+	if cfg == nil || diags.Fatal() {
+		t.Fatalf("%q: %v", text, diags)
+	}
+	return cfg
 }
 
 func TestChildLogFile(t *testing.T) {

@@ -49,3 +49,15 @@ func CommitID() string {
 func Line() string {
 	return "Keepalived v" + Version + " (gokeepalived " + CommitID() + ")"
 }
+
+// MinKernel is the Linux release this binary is built for, in the place
+// of the kernel headers version keepalived prints in its start-up line
+// ("Running on ... (built for Linux 5.19.11)"). A Go binary is not
+// compiled against kernel headers, so the honest equivalent is the oldest
+// kernel whose interfaces we rely on: nf_tables sets with concatenated
+// keys (address . interface, the vips_link_local sets of no_accept and
+// vrrp_strict) came with Linux 4.1; the Go runtime needs 3.2 and the
+// netlink, macvlan and socket options we use are older still. A kernel
+// older than this gets keepalived's "built for newer Linux" warning
+// instead of the usual line, which then means what it says.
+var MinKernel = [3]int{4, 1, 0}
