@@ -6,11 +6,14 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/gokeepalived/gokeepalived/internal/cli"
 	"github.com/gokeepalived/gokeepalived/internal/version"
 	"github.com/gokeepalived/gokeepalived/pkg/config"
+	"golang.org/x/sys/unix"
 )
 
 func TestCommandLineWrapsAsKeepalived(t *testing.T) {
@@ -194,5 +197,102 @@ func TestChildLogFile(t *testing.T) {
 		if got := childLogFile(c.path, c.suffix); got != c.want {
 			t.Errorf("childLogFile(%q, %q) = %q, want %q", c.path, c.suffix, got, c.want)
 		}
+	}
+}
+
+func TestAbsConfigFile(t *testing.T) {
+	// Every way getopt_long gives -f; only the file name changes.
+	for _, c := range []struct{ in, want []string }{
+		{[]string{"-f", "k.conf", "-D"}, []string{"-f", "/wd/k.conf", "-D"}},
+		{[]string{"-fk.conf"}, []string{"-f/wd/k.conf"}},
+		{[]string{"-nlf", "sub/k.conf"}, []string{"-nlf", "/wd/sub/k.conf"}},
+		{[]string{"-nlfk.conf"}, []string{"-nlf/wd/k.conf"}},
+		{[]string{"--use-file=./k.conf"}, []string{"--use-file=/wd/k.conf"}},
+		{[]string{"--use-f", "k.conf"}, []string{"--use-f", "/wd/k.conf"}},
+		// The last -f wins, as in keepalived; the earlier one is left.
+		{[]string{"-f", "a.conf", "-f", "b.conf"}, []string{"-f", "a.conf", "-f", "/wd/b.conf"}},
+		// A word that only looks like the file name is not touched.
+		{[]string{"-p", "k.conf", "-f", "k.conf"}, []string{"-p", "k.conf", "-f", "/wd/k.conf"}},
+		{[]string{"-f", "/etc/k.conf"}, []string{"-f", "/etc/k.conf"}},
+		{[]string{"-n"}, []string{"-n"}},
+		{[]string{"--", "-f", "k.conf"}, []string{"--", "-f", "k.conf"}},
+	} {
+		if got := absConfigFile(c.in, "/wd"); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%q: got %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestProcessUmask(t *testing.T) {
+	cfgMask := uint32(0o027)
+	g := &config.GlobalDefs{Umask: &cfgMask}
+	for _, c := range []struct {
+		args []string
+		g    *config.GlobalDefs
+		want uint32
+	}{
+		{nil, nil, 0o177},                      // keepalived's default
+		{nil, &config.GlobalDefs{}, 0o177},     // global_defs without umask
+		{nil, g, 0o027},                        // global_defs' umask
+		{[]string{"-u", "022"}, g, 0o022},      // -u wins over the file
+		{[]string{"--umask=0x1f"}, nil, 0o037}, // strtoul base 0
+		{[]string{"-u", "0"}, g, 0},            // an explicit 0 is a value
+	} {
+		if got := processUmask(cli.Parse(c.args).Options, c.g); got != c.want {
+			t.Errorf("%q: %#o, want %#o", c.args, got, c.want)
+		}
+	}
+}
+
+// daemonizeReport is the file TestDaemonizeHelper writes what the
+// detached process sees into.
+const daemonizeReport = "GVH_DAEMONIZE_REPORT"
+
+// TestDaemonizeDetaches starts this test binary detached, as the daemon
+// starts itself without -n, and checks what keepalived 2.2.7's detached
+// processes have (observed): working directory /, umask 0177, standard
+// input, output and error on /dev/null, a session of its own.
+func TestDaemonizeDetaches(t *testing.T) {
+	report := filepath.Join(t.TempDir(), "report")
+	t.Setenv(daemonizeReport, report)
+	exit, code := daemonize([]string{os.Args[0], "-test.run=^TestDaemonizeHelper$"})
+	if !exit || code != 0 {
+		t.Fatalf("daemonize: exit %v code %d", exit, code)
+	}
+	var got []byte
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if b, err := os.ReadFile(report); err == nil && strings.HasSuffix(string(b), "\n") {
+			got = b
+			break
+		}
+	}
+	want := "cwd=/ umask=0177 fd0=/dev/null fd1=/dev/null fd2=/dev/null leader=true env=\n"
+	if string(got) != want {
+		t.Errorf("detached process: %q, want %q", got, want)
+	}
+}
+
+// TestDaemonizeHelper is the detached side of TestDaemonizeDetaches.
+func TestDaemonizeHelper(t *testing.T) {
+	out := os.Getenv(daemonizeReport)
+	if out == "" || os.Getenv(daemonEnv) == "" {
+		t.Skip("run by TestDaemonizeDetaches")
+	}
+	if exit, _ := daemonize(os.Args); exit {
+		t.Fatal("the detached process daemonized again")
+	}
+	wd, _ := os.Getwd()
+	mask := syscall.Umask(0)
+	syscall.Umask(mask)
+	var fds []string
+	for fd := 0; fd < 3; fd++ {
+		l, _ := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", fd))
+		fds = append(fds, fmt.Sprintf("fd%d=%s", fd, l))
+	}
+	sid, _ := unix.Getsid(0)
+	text := fmt.Sprintf("cwd=%s umask=%#o %s leader=%v env=%s\n", wd, mask, strings.Join(fds, " "), sid == os.Getpid(), os.Getenv(daemonEnv))
+	tmp := out + ".tmp"
+	if err := os.WriteFile(tmp, []byte(text), 0o644); err == nil {
+		os.Rename(tmp, out)
 	}
 }
