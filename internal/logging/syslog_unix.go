@@ -16,6 +16,10 @@ import (
 // syslog(3)) writes to.
 const DefaultSyslogPath = "/dev/log"
 
+// DefaultSyslogConsole is where glibc's syslog(3) with LOG_CONS writes a
+// message it could not send (_PATH_CONSOLE).
+const DefaultSyslogConsole = "/dev/console"
+
 // facilities maps -S values to syslog facilities: the names cli accepts
 // and keepalived's bare numbers (0..7 are local0..local7).
 var facilities = map[string]syslog.Priority{
@@ -57,14 +61,16 @@ var severities = [...]syslog.Priority{
 // a newline and it cannot be pointed at another socket.
 //
 // Like glibc it connects when a line is to be sent and, when a send
-// fails (syslogd restarted), reconnects once and sends again; with no
-// syslog at all the line is dropped.
+// fails (syslogd restarted), reconnects once and sends again; a line
+// that still cannot be sent goes to the console when LOG_CONS is on
+// (console set), else it is dropped.
 type syslogConn struct {
 	path     string
 	facility syslog.Priority
 	tag      string // "IDENT[PID]: "
 	conn     net.Conn
-	stream   bool // a SOCK_STREAM socket: each message ends in a NUL
+	stream   bool   // a SOCK_STREAM socket: each message ends in a NUL
+	console  string // LOG_CONS: the console device; "" for none
 	buf      []byte
 }
 
@@ -117,7 +123,7 @@ func (s *syslogConn) message(t time.Time, sev Severity, text string) []byte {
 func (s *syslogConn) send(t time.Time, sev Severity, text string) {
 	for try := 0; try < 2; try++ {
 		if !s.connect() {
-			return
+			break
 		}
 		if _, err := s.conn.Write(s.message(t, sev, text)); err == nil {
 			return
@@ -125,6 +131,33 @@ func (s *syslogConn) send(t time.Time, sev Severity, text string) {
 		s.conn.Close()
 		s.conn = nil
 	}
+	s.toConsole(text)
+}
+
+// toConsole is glibc's LOG_CONS: the message without its priority and
+// time ("IDENT[PID]: text"), ended by "\r\n", in one write to the console
+// opened for that line and closed again. Unlike glibc the console is
+// opened non-blocking and written with a raw write(2): a console that
+// does not drain (a stopped serial line) loses the line instead of
+// stalling the process that logs, the VRRP event loop among them. It is
+// opened for appending, which a console device ignores, so that a file
+// put in its place (tests) keeps every line where glibc would write each
+// over the last.
+func (s *syslogConn) toConsole(text string) {
+	if s.console == "" {
+		return
+	}
+	fd, err := syscall.Open(s.console, syscall.O_WRONLY|syscall.O_APPEND|syscall.O_NOCTTY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return
+	}
+	b := s.buf[:0]
+	b = append(b, s.tag...)
+	b = append(b, text...)
+	b = append(b, '\r', '\n')
+	s.buf = b
+	syscall.Write(fd, b)
+	syscall.Close(fd)
 }
 
 func (s *syslogConn) close() {

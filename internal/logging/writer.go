@@ -50,6 +50,14 @@ type Options struct {
 	Syslog bool
 	// SyslogPath is the syslog socket; "" means DefaultSyslogPath.
 	SyslogPath string
+	// SyslogConsole is where a line goes that syslog could not take,
+	// when there is a Console too; "" means DefaultSyslogConsole.
+	// keepalived opens syslog with LOG_CONS exactly when it logs to the
+	// console (-l): glibc then writes "IDENT[PID]: text\r\n" to
+	// /dev/console for each line no syslog daemon took (keepalived 2.2.7
+	// observed with no /dev/log). Without -l such a line is lost, as
+	// there.
+	SyslogConsole string
 	// Facility is -S: "daemon" (the default), "user", "local0".."local7"
 	// or their numbers 0..7.
 	Facility string
@@ -108,6 +116,12 @@ func New(o Options) (*Writer, error) {
 	}
 	if o.Syslog {
 		w.sys = newSyslog(o.SyslogPath, Facility(o.Facility), w.ident, w.pid)
+		if o.Console != nil {
+			w.sys.console = o.SyslogConsole
+			if w.sys.console == "" {
+				w.sys.console = DefaultSyslogConsole
+			}
+		}
 	}
 	return w, nil
 }

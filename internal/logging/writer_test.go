@@ -285,3 +285,77 @@ func TestFilePerm(t *testing.T) {
 		}
 	}
 }
+
+// TestSyslogConsoleFallback: keepalived opens syslog with LOG_CONS when
+// it logs to the console (-l), so with no syslog daemon glibc writes each
+// line to /dev/console as "IDENT[PID]: text\r\n" (keepalived 2.2.7
+// observed with no /dev/log and a FIFO in /dev/console's place); without
+// -l, with -G, or with a syslog that takes the line, the console gets
+// nothing.
+func TestSyslogConsoleFallback(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		console bool // -l
+		syslog  bool // not -G
+		listen  bool // a syslog daemon is there
+		detail  bool
+		want    string
+	}{
+		{"-l, no syslog daemon", true, true, false, false,
+			"Keepalived_vrrp[1741]: (VI_1) Entering MASTER STATE\r\nKeepalived_vrrp[1741]: Stopped\r\n"},
+		{"-l -D, no syslog daemon", true, true, false, true,
+			"Keepalived_vrrp[1741]: (VI_1) Entering MASTER STATE\r\nKeepalived_vrrp[1741]: (VI_1) setting VIPs.\r\nKeepalived_vrrp[1741]: Stopped\r\n"},
+		{"no -l", false, true, false, false, ""},
+		{"-l -G", true, false, false, false, ""},
+		{"-l, syslog daemon", true, true, true, false, ""},
+	} {
+		dir := t.TempDir()
+		sock, cons := filepath.Join(dir, "log"), filepath.Join(dir, "console")
+		if err := os.WriteFile(cons, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var l *net.UnixConn
+		if c.listen {
+			l = listen(t, sock)
+		}
+		o := Options{Syslog: c.syslog, SyslogPath: sock, SyslogConsole: cons, Detail: c.detail, PID: 1741}
+		var stderr bytes.Buffer
+		if c.console {
+			o.Console = &stderr
+		}
+		w, err := New(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		Infof(w, "(VI_1) Entering MASTER STATE")
+		Detailf(w, "(VI_1) setting VIPs.")
+		Infof(w, "Stopped")
+		w.Close()
+		got, _ := os.ReadFile(cons)
+		if string(got) != c.want {
+			t.Errorf("%s: console %q, want %q", c.name, got, c.want)
+		}
+		if c.listen {
+			if m := receive(t, l); !strings.HasSuffix(m, "Keepalived_vrrp[1741]: (VI_1) Entering MASTER STATE") {
+				t.Errorf("%s: syslog got %q", c.name, m)
+			}
+		}
+	}
+}
+
+// TestSyslogConsoleMissing: a console that cannot be opened costs the
+// line and nothing else.
+func TestSyslogConsoleMissing(t *testing.T) {
+	dir := t.TempDir()
+	var stderr bytes.Buffer
+	w, err := New(Options{Console: &stderr, Syslog: true, SyslogPath: filepath.Join(dir, "log"),
+		SyslogConsole: filepath.Join(dir, "no", "console")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	Infof(w, "still on stderr")
+	w.Close()
+	if !strings.HasSuffix(stderr.String(), ": still on stderr\n") {
+		t.Errorf("stderr %q", stderr.String())
+	}
+}
