@@ -23,7 +23,9 @@ type Cred struct {
 // Cmd is one program to run.
 type Cmd struct {
 	// Argv is the command as configured, split into words; Argv[0] is a
-	// path or a name looked up in PATH.
+	// path or a name looked up in PATH. A first word "</path" is
+	// keepalived's "can this file be opened" test and is given to
+	// /bin/sh -c, as keepalived does.
 	Argv []string
 	// Cred is who runs it; nil runs it as the daemon's user.
 	Cred *Cred
@@ -47,4 +49,10 @@ type Result struct {
 	TimedOut bool
 	Pid      int
 	Elapsed  time.Duration
+	// Killed: after the timeout's SIGTERM the program's group was still
+	// running when the grace ended and got SIGKILL.
+	Killed bool
+	// Stopped: the program was still running when the runner was closed
+	// (the daemon stopping) and its group was told to stop.
+	Stopped bool
 }
