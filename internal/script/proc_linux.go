@@ -93,17 +93,18 @@ func (p *proc) launch() {
 		return
 	}
 	p.pid, p.pidfd = pid, pidfd
-
-	r.mu.Lock()
-	r.procs[p] = struct{}{}
-	closed, grace := r.closed, r.closeGrace
-	r.mu.Unlock()
-
+	// The timeout is armed before Close can see the program, so that a
+	// halt is never overridden by it.
 	p.mu.Lock()
 	if p.c.Timeout > 0 {
 		p.arm(p.c.Timeout)
 	}
 	p.mu.Unlock()
+
+	r.mu.Lock()
+	r.procs[p] = struct{}{}
+	closed, grace := r.closed, r.closeGrace
+	r.mu.Unlock()
 	if closed {
 		p.halt(grace)
 	}

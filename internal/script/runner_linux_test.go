@@ -271,6 +271,7 @@ func TestTimeoutKillsGroup(t *testing.T) {
 	}
 	for i, what := range []string{"script", "its sleep"} {
 		pid, _ := strconv.Atoi(f[i])
+		t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL) })
 		waitGone(t, pid, what)
 	}
 }
@@ -293,6 +294,7 @@ func TestTimeoutEscalates(t *testing.T) {
 	}
 	for i, what := range []string{"script", "its sleep"} {
 		pid, _ := strconv.Atoi(strings.Fields(readWhenThere(t, pids))[i])
+		t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL) })
 		waitGone(t, pid, what)
 	}
 }
@@ -311,6 +313,7 @@ func TestTimeoutCaught(t *testing.T) {
 		t.Errorf("Describe() = %q", got)
 	}
 	pid, _ := strconv.Atoi(strings.TrimSpace(readWhenThere(t, pids)))
+	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL) })
 	waitGone(t, pid, "the sleep that ignores SIGTERM")
 }
 
