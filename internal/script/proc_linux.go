@@ -28,7 +28,7 @@ type proc struct {
 	start time.Time
 
 	mu       sync.Mutex
-	exited   bool // the leader has exited: no signal may be sent any more
+	exited   bool // the leader has exited: only its group is signalled now
 	stage    int
 	timedOut bool
 	killed   bool
@@ -41,8 +41,8 @@ type proc struct {
 // launch forks and execs the program; it runs on the forker thread.
 func (p *proc) launch() {
 	r := p.r
-	if r.null == nil {
-		go p.report(Result{Err: fmt.Errorf("run %s: cannot open %s", p.c.Argv[0], os.DevNull)})
+	if r.nullErr != nil {
+		go p.report(Result{Err: fmt.Errorf("run %s: %w", p.c.Argv[0], r.nullErr)})
 		return
 	}
 	base := r.opts.Env

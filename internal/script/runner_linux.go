@@ -67,10 +67,21 @@ type Options struct {
 // thread they moved into another network namespace. Forking from a
 // goroutine of our own that never returns while programs run keeps such
 // a thread from ever having been the parent of a program.
+//
+// Reaping: each program is waited for by its pid, never with wait(-1), so
+// the runner takes nothing from other users of os/exec in the process.
+// A program's own children that outlive it are re-parented to init (or to
+// a subreaper) and are not ours to reap. What the process does to signal
+// dispositions reaches the programs: SIGCHLD set to SIG_IGN makes the
+// kernel reap them before we can (every Result then has Err), and a
+// signal the daemon ignores (signal.Ignore) stays ignored in every
+// program across execve, where keepalived's scripts start with none
+// ignored; caught signals (signal.Notify) are reset to their default.
 type Runner struct {
-	opts  Options
-	grace time.Duration // KillGrace resolved
-	null  *os.File
+	opts    Options
+	grace   time.Duration // KillGrace resolved
+	null    *os.File
+	nullErr error
 
 	mu         sync.Mutex
 	closed     bool
@@ -107,7 +118,7 @@ func NewRunner(o Options) *Runner {
 	}
 	close(r.idle)
 	// A failure here surfaces as the Result.Err of every start.
-	r.null, _ = os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	r.null, r.nullErr = os.OpenFile(os.DevNull, os.O_RDWR, 0)
 	go r.forker()
 	return r
 }
