@@ -33,6 +33,7 @@ type proc struct {
 	timedOut bool
 	killed   bool
 	stopped  bool
+	stopReq  bool // StartStoppable's stop was called
 	timer    *time.Timer
 	gen      int       // arming count: a timer of an older arming is stale
 	due      time.Time // when the armed timer fires
@@ -86,16 +87,22 @@ func (p *proc) launch() {
 	// The daemon inherited descriptors without close-on-exec (the
 	// children's IPC pipes are two): a program must not hold them.
 	cloexecInherited()
+	p.mu.Lock()
+	if p.stopReq {
+		p.mu.Unlock()
+		go p.report(Result{Err: ErrStopped})
+		return
+	}
 	p.start = time.Now()
 	pid, err := syscall.ForkExec(path, argv, attr)
 	if err != nil {
+		p.mu.Unlock()
 		go p.report(Result{Err: fmt.Errorf("run %s: %w", path, err)})
 		return
 	}
 	p.pid, p.pidfd = pid, pidfd
 	// The timeout is armed before Close can see the program, so that a
 	// halt is never overridden by it.
-	p.mu.Lock()
 	if p.c.Timeout > 0 {
 		p.arm(p.c.Timeout)
 	}
@@ -105,9 +112,14 @@ func (p *proc) launch() {
 	r.procs[p] = struct{}{}
 	closed, grace := r.closed, r.closeGrace
 	r.mu.Unlock()
+	p.mu.Lock()
 	if closed {
-		p.halt(grace)
+		p.haltLocked(grace)
 	}
+	if p.stopReq {
+		p.haltLocked(r.grace)
+	}
+	p.mu.Unlock()
 	go p.wait()
 }
 
@@ -166,6 +178,21 @@ func (p *proc) fire(gen int) {
 func (p *proc) halt(grace time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.haltLocked(grace)
+}
+
+// stopOne is the stop function of StartStoppable: a program not forked
+// yet never starts; a running one is halted.
+func (p *proc) stopOne() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stopReq = true
+	if p.pid > 0 {
+		p.haltLocked(p.r.grace)
+	}
+}
+
+func (p *proc) haltLocked(grace time.Duration) {
 	if p.exited {
 		return
 	}

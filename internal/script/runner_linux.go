@@ -16,6 +16,9 @@ import (
 var (
 	ErrNoCommand = errors.New("script: empty command")
 	ErrClosed    = errors.New("script: runner closed")
+	// ErrStopped is the Result.Err of a program whose stop function was
+	// called before it was forked.
+	ErrStopped = errors.New("script: stopped before it started")
 )
 
 // keepalived 2.2.7's escalation for a vrrp_script or MISC_CHECK that
@@ -131,11 +134,30 @@ func NewRunner(o Options) *Runner {
 // a negative timeout, or a closed runner (ErrClosed); done is then never
 // called. done must not call Close or Wait of the same runner.
 func (r *Runner) Start(c Cmd, done func(Result)) error {
+	_, err := r.start(c, done)
+	return err
+}
+
+// StartStoppable is Start, and also returns a function that stops this
+// one program before it ends by itself: SIGTERM to its process group,
+// SIGKILL after Options.KillGrace (for a notify_fifo_script reader whose
+// FIFO is closed). A program not forked yet is never
+// started and reported with ErrStopped. Calling stop after the program
+// ended, or twice, does nothing; Result.Stopped tells it was used.
+func (r *Runner) StartStoppable(c Cmd, done func(Result)) (stop func(), err error) {
+	p, err := r.start(c, done)
+	if err != nil {
+		return nil, err
+	}
+	return p.stopOne, nil
+}
+
+func (r *Runner) start(c Cmd, done func(Result)) (*proc, error) {
 	if len(c.Argv) == 0 || c.Argv[0] == "" {
-		return ErrNoCommand
+		return nil, ErrNoCommand
 	}
 	if c.Timeout < 0 {
-		return fmt.Errorf("script %s: negative timeout %v", c.Argv[0], c.Timeout)
+		return nil, fmt.Errorf("script %s: negative timeout %v", c.Argv[0], c.Timeout)
 	}
 	// The runner keeps its own copies: the caller may reuse its slices.
 	c.Argv = append([]string(nil), c.Argv...)
@@ -144,7 +166,7 @@ func (r *Runner) Start(c Cmd, done func(Result)) error {
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
-		return ErrClosed
+		return nil, ErrClosed
 	}
 	r.queue = append(r.queue, p)
 	r.addRunningLocked()
@@ -153,7 +175,7 @@ func (r *Runner) Start(c Cmd, done func(Result)) error {
 	case r.wake <- struct{}{}:
 	default:
 	}
-	return nil
+	return p, nil
 }
 
 // Running is the number of programs started and not yet reported.

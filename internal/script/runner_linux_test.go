@@ -500,6 +500,45 @@ func TestCloseQueued(t *testing.T) {
 	}
 }
 
+func TestStartStoppable(t *testing.T) {
+	r := newRunner(t, Options{KillGrace: 200 * time.Millisecond})
+	ch := make(chan Result, 1)
+	stop, err := r.StartStoppable(Cmd{Argv: []string{"/bin/sh", "-c", "trap '' TERM; while :; do sleep 1; done"}}, func(res Result) { ch <- res })
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	stop()
+	stop()
+	select {
+	case res := <-ch:
+		if !res.Stopped || res.TimedOut || res.Signal != syscall.SIGKILL {
+			t.Errorf("%+v", res)
+		}
+		if res.Elapsed > 3*time.Second {
+			t.Errorf("stopped after %v", res.Elapsed)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("not stopped")
+	}
+	stop() // after the end: nothing
+	if _, err := r.StartStoppable(Cmd{}, nil); !errors.Is(err, ErrNoCommand) {
+		t.Errorf("empty command: %v", err)
+	}
+
+	// Stopped before the forker got to it: never runs.
+	got := make(chan Result, 1)
+	p := &proc{r: r, c: Cmd{Argv: []string{"/bin/true"}}, done: func(res Result) { got <- res }, pid: -1, pidfd: -1}
+	r.mu.Lock()
+	r.addRunningLocked()
+	r.mu.Unlock()
+	p.stopOne()
+	p.launch()
+	if res := <-got; !errors.Is(res.Err, ErrStopped) || res.Pid != 0 {
+		t.Errorf("%+v", res)
+	}
+}
+
 // If the daemon is killed, its programs get SIGTERM (PR_SET_PDEATHSIG).
 func TestDiesWithDaemon(t *testing.T) {
 	dir := publicDir(t)
