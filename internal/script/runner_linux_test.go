@@ -400,6 +400,36 @@ func TestConcurrent(t *testing.T) {
 	}
 }
 
+// Waiting for a program costs a parked goroutine, not a thread: 100
+// programs at once do not make 100 threads.
+func TestWaitingCostsNoThreads(t *testing.T) {
+	r := newRunner(t, Options{})
+	const n = 100
+	for i := 0; i < n; i++ {
+		if err := r.Start(Cmd{Argv: []string{"/bin/sleep", "1000"}}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if all, _ := children(t); len(all) == n {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("programs did not start")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	threads, _ := strconv.Atoi(statusField(t, string(b), "Threads"))
+	if threads >= n/2 {
+		t.Errorf("%d threads for %d waiting programs", threads, n)
+	}
+}
+
 func TestWait(t *testing.T) {
 	r := newRunner(t, Options{})
 	if err := r.Wait(context.Background()); err != nil {
