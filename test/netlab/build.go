@@ -43,12 +43,30 @@ func BuildOurs(dir string) (string, error) {
 	return bin, nil
 }
 
+// OursEnv names a keepalived binary of ours that Main uses instead of
+// building one (e.g. bin/keepalived after make build, or a build of
+// another checkout).
+const OursEnv = "GV_NETLAB_OURS"
+
 // Main is the TestMain of a package of lab tests: the test binary
 // doubles as the TCP server of Server (MaybeServe), our keepalived is
 // built once into a temporary directory (its path is stored in *binary),
-// the tests run, and the directory goes.
+// the tests run, and the directory goes. With $GV_NETLAB_OURS set, that
+// binary is used and nothing is built.
 func Main(m interface{ Run() int }, binary *string) {
 	MaybeServe()
+	if p := os.Getenv(OursEnv); p != "" {
+		abs, err := filepath.Abs(p)
+		if err == nil {
+			_, err = os.Stat(abs)
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", OursEnv, err)
+			os.Exit(1)
+		}
+		*binary = abs
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "gokeepalived-lab-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -1,7 +1,6 @@
 package vrrptest
 
 import (
-	"os"
 	"testing"
 
 	"github.com/gokeepalived/gokeepalived/test/netlab"
@@ -36,23 +35,9 @@ func run(t *testing.T, args ...string) string {
 	return netlab.Run(t, args...)
 }
 
-// bothKinds runs f as two parallel subtests, against our daemon and
-// against Debian's keepalived 2.2.7 (where the expectations come from).
-// Without the reference its subtest skips, or fails under CI=true
-// (make test installs it).
+// bothKinds runs f against our daemon and Debian's keepalived 2.2.7
+// (netlab.BothKinds).
 func bothKinds(t *testing.T, f func(*testing.T, netlab.Kind)) {
-	for _, k := range []netlab.Kind{netlab.Ours, netlab.Reference} {
-		t.Run(k.String(), func(t *testing.T) {
-			if k == netlab.Reference {
-				if err := netlab.CheckReference(); err != nil {
-					if os.Getenv("CI") == "true" {
-						t.Fatalf("reference cannot run: %v (CI=true)", err)
-					}
-					t.Skipf("no reference: %v", err)
-				}
-			}
-			t.Parallel()
-			f(t, k)
-		})
-	}
+	t.Helper()
+	netlab.BothKinds(t, f)
 }
