@@ -113,7 +113,7 @@ func (h *host) release(s *spec, adv advertiser) {
 // reload or a stop over the pipe (ctl).
 func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, env runEnv) int {
 	sigs := make(chan os.Signal, 8)
-	signal.Ignore(syscall.SIGHUP, syscall.SIGINT)
+	ignoreParentSignals()
 	signal.Notify(sigs, append([]os.Signal{syscall.SIGTERM}, dumpSignals...)...)
 	defer signal.Stop(sigs)
 
@@ -232,6 +232,19 @@ func (h *host) close() {
 		}
 	}
 	h.nl.Close()
+}
+
+// ignoreParentSignals makes SIGHUP and SIGINT (the parent's: it sends
+// a reload or a stop over the pipe) harmless to a child. They are caught
+// and dropped rather than ignored: an ignored signal stays ignored in the
+// scripts the child runs, a caught one is reset to its default.
+func ignoreParentSignals() {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, syscall.SIGHUP, syscall.SIGINT)
+	go func() {
+		for range c {
+		}
+	}()
 }
 
 // linkUp reports whether an interface is up and running, as the link

@@ -3,6 +3,7 @@ package ipc
 import (
 	"errors"
 	"os"
+	"syscall"
 )
 
 // Pipes makes the two pipes of a parent/child pair. The parent keeps
@@ -47,6 +48,11 @@ func closeFile(f *os.File) error {
 // ChildEndpoint opens the pipe pair a child inherited as file descriptors
 // rfd and wfd (3 and 4 when the parent passed child.R, child.W as the
 // first ExtraFiles).
+//
+// Both are made close-on-exec: the programs the child runs (scripts) must
+// not hold the daemon's pipes.
 func ChildEndpoint(rfd, wfd uintptr) Endpoint {
+	syscall.CloseOnExec(int(rfd))
+	syscall.CloseOnExec(int(wfd))
 	return Endpoint{R: os.NewFile(rfd, "ipc-read"), W: os.NewFile(wfd, "ipc-write")}
 }
