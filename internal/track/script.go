@@ -1,6 +1,7 @@
 package track
 
 import (
+	"errors"
 	"reflect"
 	"time"
 
@@ -203,49 +204,43 @@ func (s *Scheduler) NotRun(run uint64, err error) []Action {
 	return []Action{logAct(info(fmtScriptNotRun, st.spec.Name, err))}
 }
 
-// Result gives the outcome of a run. A result for a run the scheduler no
-// longer waits for (the script was removed or changed by a reload) is
-// ignored.
+// Result gives the outcome of a run, judged as keepalived 2.2.7 does
+// (script.Result's Succeeded, ExitCode and KeepalivedTimedOut): exit 0
+// succeeds; a program that could not be executed also counts as a
+// success (keepalived's forked child logs "Error exec-ing command" and
+// exits 0, observed with a script deleted while keepalived runs); a
+// non-zero exit, a signal and a timeout fail. A result for a run the
+// scheduler no longer waits for (the script was removed or changed by a
+// reload) is ignored, and so is a run the runner stopped because it is
+// closing: the daemon is stopping.
 func (s *Scheduler) Result(run uint64, res script.Result) []Action {
 	st := s.byRun(run)
 	if st == nil {
 		return nil
 	}
 	st.running = false
+	if res.Stopped || errors.Is(res.Err, script.ErrClosed) || errors.Is(res.Err, script.ErrStopped) {
+		return nil
+	}
 	var acts []Action
-	var (
-		kind    string
-		ok      bool
-		reason  string
-		code    int
-		decided = true
-	)
-	switch {
-	case res.Err != nil:
-		// keepalived's child logs the execve failure and exits 0: the
-		// run counts as a success (lib/notify.c system_call_script,
-		// observed with a script deleted while keepalived runs).
+	if res.Err != nil {
 		n, msg := errnoText(res.Err)
 		acts = append(acts, logAct(info(fmtExecError, first(st.spec.Cmd.Argv), n, msg)))
-		acts = append(acts, s.exitStatus(st, 0)...)
-		kind, ok = exitSucceeded, true
-	case res.Exited:
-		acts = append(acts, s.exitStatus(st, res.Status)...)
-		if res.Status == 0 {
-			kind, ok = exitSucceeded, true
-		} else {
-			kind, reason, code = exitFailed, reasonStatus, res.Status
-		}
-	case res.TimedOut:
+	}
+	if code, ok := res.ExitCode(); ok {
+		acts = append(acts, s.exitStatus(st, code)...)
+	}
+	kind, reason, code := exitSucceeded, "", 0
+	switch {
+	case res.Succeeded():
+	case res.KeepalivedTimedOut():
 		kind = exitTimedOut
-	case res.Signal != 0:
-		kind, reason, code = exitFailed, reasonSignal, int(res.Signal)
+	case res.Exited:
+		kind, reason, code = exitFailed, reasonStatus, res.Status
 	default:
-		decided = false
+		kind, reason, code = exitFailed, reasonSignal, int(res.Signal)
 	}
-	if decided {
-		acts = append(acts, s.count(st, ok, kind, reason, code)...)
-	}
+	acts = append(acts, s.count(st, res.Succeeded(), kind, reason, code)...)
 	st.init = initDone
 	return acts
 }

@@ -48,8 +48,10 @@ func render(acts []Action) []string {
 
 func exited(code int) script.Result { return script.Result{Exited: true, Status: code} }
 
-// result letters: S success, F exit 1, 2 exit 2, T timed out, K killed by
-// SIGKILL, E could not exec.
+// result letters: S success, F exit 1, 2 exit 2, T timed out (SIGTERM),
+// X timed out (SIGKILL after the grace), 9 SIGKILL during the grace, C
+// timed out but exited 3, K killed by SIGKILL, E could not exec, Z
+// stopped by the runner's Close.
 func resultOf(c byte) script.Result {
 	switch c {
 	case 'S':
@@ -59,7 +61,17 @@ func resultOf(c byte) script.Result {
 	case '2':
 		return exited(2)
 	case 'T':
+		return script.Result{TimedOut: true, Signal: syscall.SIGTERM}
+	case 'X':
+		return script.Result{TimedOut: true, Signal: syscall.SIGKILL, Killed: true}
+	case '9':
+		// Killed by someone else before our SIGKILL: not a timeout.
 		return script.Result{TimedOut: true, Signal: syscall.SIGKILL}
+	case 'C':
+		// Caught the timeout's SIGTERM and exited.
+		return script.Result{TimedOut: true, Exited: true, Status: 3}
+	case 'Z':
+		return script.Result{Stopped: true, Signal: syscall.SIGTERM}
 	case 'K':
 		return script.Result{Signal: syscall.SIGKILL}
 	case 'E':
@@ -120,6 +132,14 @@ func TestScriptRiseFall(t *testing.T) {
 			[][]string{{ret1, failed, down}, {"Script `chk` now returning 2"}, {ret1}, {ret0, ok, up}}},
 		{"timeout is a failure", 1, 1, false, "ST",
 			[][]string{{ok, up}, {"VRRP_Script(chk) timed_out", down}}},
+		{"timeout after the grace", 1, 1, false, "SX",
+			[][]string{{ok, up}, {"VRRP_Script(chk) timed_out", down}}},
+		{"another SIGKILL during the grace", 1, 1, false, "S9",
+			[][]string{{ok, up}, {"VRRP_Script(chk) failed (due to signal 9)", down}}},
+		{"SIGTERM caught, exit status", 1, 1, false, "SC",
+			[][]string{{ok, up}, {"Script `chk` now returning 3", "VRRP_Script(chk) failed (exited with status 3)", down}}},
+		{"stopped by the runner is not a result", 1, 1, false, "SZF",
+			[][]string{{ok, up}, nil, {ret1, failed, down}}},
 		{"signal is a failure", 1, 1, false, "SK",
 			[][]string{{ok, up}, {"VRRP_Script(chk) failed (due to signal 9)", down}}},
 		{"exec error counts as a success", 1, 1, false, "FE",
