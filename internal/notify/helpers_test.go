@@ -83,6 +83,8 @@ type fakeRunner struct {
 	delay   time.Duration
 	startFn func(script.Cmd) error
 	onStart chan struct{}
+	// running and maxRunning count the programs between Start and done.
+	running, maxRunning int
 }
 
 func (r *fakeRunner) Start(c script.Cmd, done func(script.Result)) error {
@@ -93,6 +95,8 @@ func (r *fakeRunner) Start(c script.Cmd, done func(script.Result)) error {
 	}
 	r.mu.Lock()
 	r.started = append(r.started, c)
+	r.running++
+	r.maxRunning = max(r.maxRunning, r.running)
 	if r.hold {
 		r.pending = append(r.pending, done)
 	}
@@ -108,6 +112,9 @@ func (r *fakeRunner) Start(c script.Cmd, done func(script.Result)) error {
 			if r.delay > 0 {
 				time.Sleep(r.delay)
 			}
+			r.mu.Lock()
+			r.running--
+			r.mu.Unlock()
 			done(script.Result{Exited: true})
 		}()
 	}
@@ -123,6 +130,7 @@ func (r *fakeRunner) releaseNext(res script.Result) bool {
 	}
 	done := r.pending[0]
 	r.pending = r.pending[1:]
+	r.running--
 	r.mu.Unlock()
 	done(res)
 	return true
