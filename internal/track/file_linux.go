@@ -108,7 +108,7 @@ func resolveTrackFile(f *fileState) (ok bool, line Line) {
 		}
 		f.path = filepath.Join(rdir, base)
 	default:
-		return false, info(fmtFileInaccesible, f.spec.Name)
+		return false, info(fmtFileInaccessible, f.spec.Name)
 	}
 	f.dir, f.base = filepath.Split(f.path)
 	return true, Line{}

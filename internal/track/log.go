@@ -40,7 +40,7 @@ const (
 	// track_file.
 	fmtFileInvalid     = "Invalid number %d read from %s - ignoring"
 	fmtFileNoDir       = "Track file directory for %s does not exist - removing"
-	fmtFileInaccesible = "track file %s is not accessible - ignoring"
+	fmtFileInaccessible = "track file %s is not accessible - ignoring"
 	fmtFileNoInotify   = "Unable to monitor track files"
 	fmtFileInitFailed  = "Unable to initialise track file %s"
 	fmtInotifyUnknown  = "Unknown inotify event 0x%x"
@@ -63,7 +63,6 @@ const (
 	fmtProcMissed      = "Missed %d messages on CPU %d"
 	fmtProcRecvErr     = "process monitor netlink recv error %d - %s"
 	fmtProcRecvZero    = "proc_event recvmsg returned 0"
-	fmtProcNotNLMsgOK  = "proc_event !NLMSG_OK"
 	fmtProcPollingOurs = "track_process: kernel process events cannot be received here - scanning %s every %v instead"
 )
 

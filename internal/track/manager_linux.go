@@ -251,7 +251,7 @@ func (m *Manager) setFiles(specs []FileSpec, reload bool) []Status {
 		}
 		if m.fw != nil {
 			if err := m.fw.watch(f); err != nil {
-				m.log.log(info(fmtFileInaccesible, sp.Name))
+				m.log.log(info(fmtFileInaccessible, sp.Name))
 			}
 		}
 		// Watched first, read second: a change in between is not lost.
