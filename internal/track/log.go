@@ -38,13 +38,13 @@ const (
 	busyTimingOut = "being timed out"
 
 	// track_file.
-	fmtFileInvalid     = "Invalid number %d read from %s - ignoring"
-	fmtFileNoDir       = "Track file directory for %s does not exist - removing"
+	fmtFileInvalid      = "Invalid number %d read from %s - ignoring"
+	fmtFileNoDir        = "Track file directory for %s does not exist - removing"
 	fmtFileInaccessible = "track file %s is not accessible - ignoring"
-	fmtFileNoInotify   = "Unable to monitor track files"
-	fmtFileInitFailed  = "Unable to initialise track file %s"
-	fmtInotifyUnknown  = "Unknown inotify event 0x%x"
-	fmtInotifyReadErr  = "inotify read() returned error %d - %s"
+	fmtFileNoInotify    = "Unable to monitor track files"
+	fmtFileInitFailed   = "Unable to initialise track file %s"
+	fmtInotifyUnknown   = "Unknown inotify event 0x%x"
+	fmtInotifyReadErr   = "inotify read() returned error %d - %s"
 
 	// vrrp_track_process.
 	fmtQuorum          = "Quorum %s for tracked process %s"
