@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/gokeepalived/gokeepalived/internal/script"
-	"github.com/gokeepalived/gokeepalived/internal/vrrp"
 	"github.com/gokeepalived/gokeepalived/pkg/config"
 	"golang.org/x/sys/unix"
 )
@@ -114,7 +113,7 @@ func NewManager(cfg *config.Config, r Runner, log Logger, out chan<- Status) *Ma
 func (m *Manager) Initial() []Status {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.state != stateNew {
+	if m.state != stateNew || m.closed {
 		return nil
 	}
 	m.state = stateInitial
@@ -631,22 +630,4 @@ func (b *outbox) take() []Status {
 	items := b.items
 	b.items = nil
 	return items
-}
-
-// Statuses a reload's caller may want for a kind (helper for tests and
-// callers that keep no cache): the manager's current view.
-func (m *Manager) current(kind vrrp.TrackerKind, name string) (Status, bool) {
-	switch kind {
-	case vrrp.KindScript:
-		return m.sched.Status(name)
-	case vrrp.KindProcess:
-		return m.procs.Status(name)
-	case vrrp.KindFile:
-		for _, f := range m.files {
-			if f.spec.Name == name {
-				return f.status(), true
-			}
-		}
-	}
-	return Status{}, false
 }
