@@ -18,6 +18,9 @@ type Mail struct {
 	// Data is the message as sent after DATA: lines joined with "\n"
 	// (CRLF or LF accepted), dot-stuffing undone, without the final ".".
 	Data string
+	// Raw is the message exactly as received, line endings included,
+	// up to (without) the final ".\r\n".
+	Raw string
 	// Session is every command line the client sent, in order.
 	Session []string
 }
@@ -54,10 +57,11 @@ func (m Mail) Body() string {
 type SMTPSink struct {
 	Addr string // where it listens, e.g. 127.0.0.1:25 inside the router
 
-	mu    sync.Mutex
-	cond  *sync.Cond
-	mails []Mail
-	errs  []error
+	mu       sync.Mutex
+	cond     *sync.Cond
+	mails    []Mail
+	sessions [][]string
+	errs     []error
 }
 
 // SMTPSink runs an SMTP sink on addr (e.g. "127.0.0.1:25") inside router
@@ -117,6 +121,13 @@ func (s *SMTPSink) serve(c net.Conn) error {
 		}
 		return strings.TrimRight(line, "\r\n"), nil
 	}
+	var all []string // every command of the connection
+	defer func() {
+		s.mu.Lock()
+		s.sessions = append(s.sessions, all)
+		s.cond.Broadcast()
+		s.mu.Unlock()
+	}()
 	if err := reply("220 netlab ESMTP sink"); err != nil {
 		return err
 	}
@@ -124,8 +135,9 @@ func (s *SMTPSink) serve(c net.Conn) error {
 	for {
 		line, err := readLine()
 		if err != nil {
-			return fmt.Errorf("smtp sink: read command: %w (session %q)", err, m.Session)
+			return fmt.Errorf("smtp sink: read command: %w (session %q)", err, all)
 		}
+		all = append(all, line)
 		m.Session = append(m.Session, line)
 		verb, arg, _ := strings.Cut(line, " ")
 		switch strings.ToUpper(verb) {
@@ -143,17 +155,21 @@ func (s *SMTPSink) serve(c net.Conn) error {
 				return err
 			}
 			var lines []string
+			var raw strings.Builder
 			for {
-				l, err := readLine()
+				l, err := r.ReadString('\n')
 				if err != nil {
 					return fmt.Errorf("smtp sink: read data: %w", err)
 				}
-				if l == "." {
+				text := strings.TrimRight(l, "\r\n")
+				if text == "." {
 					break
 				}
-				lines = append(lines, strings.TrimPrefix(l, "."))
+				raw.WriteString(l)
+				lines = append(lines, strings.TrimPrefix(text, "."))
 			}
 			m.Data = strings.Join(lines, "\n")
+			m.Raw = raw.String()
 			m.At = time.Now()
 			s.mu.Lock()
 			s.mails = append(s.mails, m)
@@ -198,6 +214,15 @@ func (s *SMTPSink) Mails() []Mail {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Mail(nil), s.mails...)
+}
+
+// Sessions returns, for every connection that has ended, each command
+// line the client sent (Mail.Session stops at DATA; this goes on to
+// QUIT).
+func (s *SMTPSink) Sessions() [][]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([][]string(nil), s.sessions...)
 }
 
 // Errors returns the sessions that broke off (a client that hung up
