@@ -1,7 +1,6 @@
 package dump
 
 import (
-	"fmt"
 	"net/netip"
 	"time"
 )
@@ -172,7 +171,12 @@ func (w *writer) global(g *Global) {
 	w.line(" VRRP check unicast_src = %t", g.CheckUnicastSrc)
 	w.line(" VRRP skip check advert addresses = %t", g.SkipCheckAdvAddr)
 	w.line(" VRRP strict mode = %t", g.Strict)
-	w.line(" Max auto priority = %d", g.MaxAutoPriority)
+	if g.MaxAutoPriority == -1 {
+		// max_auto_priority -1 (keepalived 2.2.7 observed).
+		w.line(" Max auto priority = Disabled")
+	} else {
+		w.line(" Max auto priority = %d", g.MaxAutoPriority)
+	}
 	w.line(" Min auto priority delay = %d usecs", g.MinAutoPrioDelay.Microseconds())
 	for _, p := range []struct {
 		name string
@@ -214,14 +218,20 @@ func (w *writer) global(g *Global) {
 	} {
 		w.line(" %s = %d", n.name, n.v)
 	}
-	w.line(" umask = %#04o", g.Umask)
+	// keepalived prints "0%o": 0177, 022, 00.
+	w.line(" umask = 0%o", g.Umask)
 }
 
+// tristate is keepalived's smtp_alert setting: "unset", "on" or "off"
+// (check_globals in testdata: smtp_alert_checker true shows "on").
 func tristate(b *bool) string {
-	if b == nil {
+	switch {
+	case b == nil:
 		return "unset"
+	case *b:
+		return "on"
 	}
-	return fmt.Sprint(*b)
+	return "off"
 }
 
 func yesNo(b bool) string {
