@@ -1,33 +1,58 @@
 package daemon
 
 import (
+	"io"
 	"os"
 	"os/signal"
+	"os/user"
 	"syscall"
 
 	"github.com/gokeepalived/gokeepalived/internal/cli"
+	"github.com/gokeepalived/gokeepalived/internal/dump"
 	"github.com/gokeepalived/gokeepalived/internal/ipc"
 	"github.com/gokeepalived/gokeepalived/internal/logging"
 	"github.com/gokeepalived/gokeepalived/pkg/config"
 )
 
+// fmtDumpCheck is keepalived 2.2.7's line when its checker writes
+// keepalived_check.data (observed, with the checker's pid).
+const fmtDumpCheck = "Printing checker data for process(%d) on signal"
+
+// defaultScriptUser is the user keepalived runs scripts as when
+// global_defs names none (and it exists).
+const defaultScriptUser = "keepalived_script"
+
 // serveChecker is the checker child. The health checkers and IPVS are a
 // later issue: it takes part in the process model (configuration,
-// reloads, watchdog, ordered stop) and says once what it does not run.
+// reloads, watchdog, ordered stop), says once what it does not run, and
+// writes keepalived_check.data on SIGUSR1 (its own, or the parent's
+// passed on), showing the configuration as keepalived's checker has it
+// before its services start (dump_check.go).
 func serveChecker(o cli.Options, cfg *config.Config, log logging.Logger, env runEnv) int {
 	sigs := make(chan os.Signal, 4)
-	// A dump signal sent to this process (killall -USR1 keepalived) must
-	// not end it: keepalived_check.data needs IPVS, not built yet.
-	signal.Ignore(append([]os.Signal{syscall.SIGHUP, syscall.SIGINT}, dumpSignals...)...)
-	signal.Notify(sigs, syscall.SIGTERM)
+	// Only SIGUSR1 means something to keepalived's checker; the other
+	// dump signals sent to this process (killall -USR2 keepalived) must
+	// not end it.
+	signal.Ignore(syscall.SIGHUP, syscall.SIGINT, syscall.SIGUSR2, syscall.Signal(36), syscall.Signal(63))
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGUSR1)
 	defer signal.Stop(sigs)
 	if len(cfg.VirtualServers) > 0 || len(cfg.VirtualServerGroups) > 0 {
 		logging.Infof(log, fmtUnsupported, "virtual_server (IPVS and health checkers)")
 	}
+	users := scriptUserNote{missing: defaultUserMissing}
+	if checkerScriptWithoutUser(cfg) {
+		// keepalived's checker looks the default user up while it reads
+		// a script that names none.
+		users.note(log, cfg)
+	}
 	env.ack(nil)
 	for {
 		select {
-		case <-sigs:
+		case s := <-sigs:
+			if s == syscall.SIGUSR1 {
+				writeCheckData(cfg, log, &users)
+				continue
+			}
 			return 0
 		case m, ok := <-env.ctl:
 			if !ok {
@@ -38,15 +63,83 @@ func serveChecker(o cli.Options, cfg *config.Config, log logging.Logger, env run
 				return 0
 			case *ipc.Reload:
 				env.gen = m.Generation
+				if c := loadSnapshot(&m.Snapshot); c != nil {
+					cfg = c
+				}
 				env.ack(nil)
 			case *ipc.Ping:
 				env.up.Send(&ipc.Pong{Seq: m.Seq})
 			case *ipc.Relay:
 				logging.Detailf(log, fmtRelayed, m.Instance, m.State)
 			case *ipc.Dump:
-				// keepalived_check.data shows the virtual servers and
-				// checkers, which this child does not run yet.
+				if m.Kind == ipc.DumpData {
+					writeCheckData(cfg, log, &users)
+				}
 			}
 		}
 	}
+}
+
+// writeCheckData is the checker's part of SIGUSR1:
+// keepalived_check.data in $TMPDIR or /tmp.
+func writeCheckData(cfg *config.Config, log logging.Logger, users *scriptUserNote) {
+	logging.Infof(log, fmtDumpCheck, os.Getpid())
+	if cfg.Global.ScriptUser == "" {
+		// The global section's "Default script uid:gid" looks it up.
+		users.note(log, cfg)
+	}
+	s := checkSnapshot(cfg, liveFacts())
+	err := dump.WriteFile(dump.Dir(), dump.CheckDataFile, func(w io.Writer) error { return dump.WriteCheckData(w, s) })
+	if err != nil {
+		logging.Errorf(log, fmtDumpFailed, dump.CheckDataFile, err)
+	}
+}
+
+// scriptUserNote logs keepalived's "Script user 'keepalived_script'
+// does not exist" the first time the process needs the default script
+// user and it is missing: keepalived looks it up once per process
+// (observed: once in each of its processes at their first dump, and not
+// at the second).
+type scriptUserNote struct {
+	done    bool
+	missing func() bool
+}
+
+func (n *scriptUserNote) note(log logging.Logger, cfg *config.Config) {
+	if n.done || cfg.Global.ScriptUser != "" {
+		return
+	}
+	n.done = true
+	if n.missing() {
+		logging.Infof(log, fmtNoScriptUser, defaultScriptUser)
+	}
+}
+
+func defaultUserMissing() bool {
+	_, err := user.Lookup(defaultScriptUser)
+	return err != nil
+}
+
+// checkerScriptWithoutUser reports whether the checker's configuration
+// has a script that runs as the default user: a MISC_CHECK, a real
+// server's notify_up/notify_down or a virtual server's quorum_up/
+// quorum_down without a user of its own.
+func checkerScriptWithoutUser(cfg *config.Config) bool {
+	noUser := func(s *config.Script) bool { return s != nil && s.User == "" }
+	for _, vs := range cfg.VirtualServers {
+		if noUser(vs.QuorumUp) || noUser(vs.QuorumDown) {
+			return true
+		}
+		for _, rs := range vs.RealServers {
+			if noUser(rs.NotifyUp) || noUser(rs.NotifyDown) {
+				return true
+			}
+			for _, chk := range rs.Checkers {
+				if chk.Misc != nil && noUser(&chk.Misc.Script) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
