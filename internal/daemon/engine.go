@@ -8,6 +8,7 @@ import (
 	"github.com/gokeepalived/gokeepalived/internal/announce"
 	"github.com/gokeepalived/gokeepalived/internal/logging"
 	"github.com/gokeepalived/gokeepalived/internal/netif"
+	"github.com/gokeepalived/gokeepalived/internal/track"
 	"github.com/gokeepalived/gokeepalived/internal/vrrp"
 )
 
@@ -72,7 +73,7 @@ type engine struct {
 	// tracked indexes the instances by the objects they track;
 	// statuses keeps each object's last report (track.go).
 	tracked  map[objKey][]objTracker
-	statuses map[objKey]objStatus
+	statuses map[objKey]track.Status
 	timers   *timerQueue
 	notify   notifier // nil: no notifications (tests)
 	// keepVIPs is -V: a stopping daemon leaves its VIPs, routes and
@@ -92,7 +93,7 @@ type engine struct {
 
 func newEngine(log logging.Logger, host hostApplier, garp announcer) *engine {
 	return &engine{log: log, host: host, garp: garp, byName: map[string]*instance{},
-		tracked: map[objKey][]objTracker{}, statuses: map[objKey]objStatus{}, timers: newTimerQueue()}
+		tracked: map[objKey][]objTracker{}, statuses: map[objKey]track.Status{}, timers: newTimerQueue()}
 }
 
 // add registers an instance whose machine and advertiser are built.

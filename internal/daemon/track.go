@@ -3,6 +3,7 @@ package daemon
 import (
 	"time"
 
+	"github.com/gokeepalived/gokeepalived/internal/track"
 	"github.com/gokeepalived/gokeepalived/internal/vrrp"
 )
 
@@ -25,37 +26,24 @@ type objTracker struct {
 	reverse bool
 }
 
-// objStatus is what a watcher reports of an object: up or down, and a
-// tracked file's value.
-type objStatus struct {
-	kind  vrrp.TrackerKind
-	name  string
-	up    bool
-	value int
-}
-
-func (s objStatus) key() objKey { return objKey{s.kind, s.name} }
+func keyOf(s track.Status) objKey { return objKey{s.Kind, s.Name} }
 
 // trackEvent is the Track event an object's status means for one
 // instance (keepalived's weight arithmetic is the machine's; "reverse"
-// and a file's value×weight are applied here).
-func trackEvent(s objStatus, t objTracker) vrrp.Track {
-	ev := vrrp.Track{Name: s.name, Kind: s.kind, Weight: t.weight, Up: s.up != t.reverse}
-	if s.kind == vrrp.KindFile {
-		ev.Weight, ev.Up = fileEffect(s.value, t.weight, t.reverse)
-	}
-	return ev
+// and a file's value×weight are track.Effect's).
+func trackEvent(s track.Status, t objTracker) vrrp.Track {
+	return track.Effect(s, t.weight, t.reverse)
 }
 
 // trackStatus reports an object's status (before start: its initial
 // state; afterwards: a change). The engine remembers it for instances a
 // reload adds later.
-func (e *engine) trackStatus(s objStatus, now time.Time) {
+func (e *engine) trackStatus(s track.Status, now time.Time) {
 	if e.statuses == nil {
-		e.statuses = map[objKey]objStatus{}
+		e.statuses = map[objKey]track.Status{}
 	}
-	e.statuses[s.key()] = s
-	for _, t := range e.tracked[s.key()] {
+	e.statuses[keyOf(s)] = s
+	for _, t := range e.tracked[keyOf(s)] {
 		if !t.inst.dead {
 			e.step(t.inst, trackEvent(s, t), now)
 		}
@@ -64,7 +52,7 @@ func (e *engine) trackStatus(s objStatus, now time.Time) {
 
 // linkState reports an interface's state.
 func (e *engine) linkState(name string, up bool, now time.Time) {
-	e.trackStatus(objStatus{kind: vrrp.KindInterface, name: name, up: up}, now)
+	e.trackStatus(track.Status{Kind: vrrp.KindInterface, Name: name, Up: up}, now)
 }
 
 // trackedLinks lists the interfaces some instance tracks.
@@ -101,14 +89,14 @@ func (e *engine) index(in *instance) {
 // knownStatus is what the engine knows of an object an instance starts
 // tracking (a new instance, or a new tracker of a reloaded one): the last
 // report, or for an interface its current state.
-func (e *engine) knownStatus(k objKey) (objStatus, bool) {
+func (e *engine) knownStatus(k objKey) (track.Status, bool) {
 	if s, ok := e.statuses[k]; ok {
 		return s, true
 	}
 	if k.kind == vrrp.KindInterface && e.linkUp != nil {
-		return objStatus{kind: k.kind, name: k.name, up: e.linkUp(k.name)}, true
+		return track.Status{Kind: k.kind, Name: k.name, Up: e.linkUp(k.name)}, true
 	}
-	return objStatus{}, false
+	return track.Status{}, false
 }
 
 // applyKnown gives an instance the known status of the trackers it did
@@ -141,30 +129,4 @@ func hasTracker(l []vrrp.TrackerParam, t vrrp.TrackerParam) bool {
 		}
 	}
 	return false
-}
-
-// fileEffect maps a track_file's value onto the machine's Track
-// convention for one instance, as keepalived 2.2.7 computes a tracked
-// file's status: with weight 0 a non-zero value (a zero one, reversed)
-// is a fault; otherwise value × weight (negated by reverse), kept within
-// -254..253, is the priority change, -254 being a fault.
-func fileEffect(value, weight int, reverse bool) (int, bool) {
-	mult := 1
-	if reverse {
-		mult = -1
-	}
-	if weight == 0 {
-		if (value != 0) == !reverse {
-			return 0, false
-		}
-		return 0, true
-	}
-	st := max(-254, min(253, value*weight*mult))
-	switch {
-	case st == -254:
-		return 0, false
-	case st < 0:
-		return st, false
-	}
-	return st, true
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gokeepalived/gokeepalived/internal/track"
 	"github.com/gokeepalived/gokeepalived/internal/vrrp"
 )
 
@@ -48,20 +49,22 @@ func TestEngineScriptWeight(t *testing.T) {
 		want    int  // a's priority then
 	}{
 		{name: "negative weight, script fails", weight: -20, up: false, want: 80},
-		{name: "negative weight reversed, script succeeds", weight: -20, reverse: true, up: true, want: 80},
+		// keepalived: weight W reverse lowers the priority by W while up.
+		{name: "positive weight reversed, script succeeds", weight: 20, reverse: true, up: true, want: 80},
+		{name: "negative weight reversed, script fails", weight: -20, reverse: true, up: false, want: 120},
 		{name: "positive weight, script fails", weight: 5, up: false, want: 100},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, a, b, n := trackPair(t, tc.weight, tc.reverse)
 			// The script's first verdict is the healthy one.
-			a.eng.trackStatus(objStatus{kind: vrrp.KindScript, name: "chk", up: !tc.up}, s.now)
+			a.eng.trackStatus(track.Status{Kind: vrrp.KindScript, Name: "chk", Up: !tc.up}, s.now)
 			a.eng.start(s.now)
 			b.eng.start(s.now)
 			s.run(t0.Add(10 * time.Second))
 			if a.state() != vrrp.Master {
 				t.Fatalf("a is %v before the script changed", a.state())
 			}
-			a.eng.trackStatus(objStatus{kind: vrrp.KindScript, name: "chk", up: tc.up}, s.now)
+			a.eng.trackStatus(track.Status{Kind: vrrp.KindScript, Name: "chk", Up: tc.up}, s.now)
 			s.run(s.now.Add(10 * time.Second))
 			if got := a.eng.insts[0].m.Priority(); got != tc.want {
 				t.Errorf("a's priority %d, want %d", got, tc.want)
@@ -86,17 +89,17 @@ func TestEngineScriptWeight(t *testing.T) {
 // a tracker of it.
 func TestEngineKnownStatusAtStart(t *testing.T) {
 	s, a, _, _ := trackPair(t, 0, false)
-	a.eng.trackStatus(objStatus{kind: vrrp.KindScript, name: "chk", up: false}, s.now)
+	a.eng.trackStatus(track.Status{Kind: vrrp.KindScript, Name: "chk", Up: false}, s.now)
 	a.eng.start(s.now)
 	if a.state() != vrrp.Fault {
 		t.Fatalf("state %v, want FAULT (weight-0 script down)", a.state())
 	}
-	a.eng.trackStatus(objStatus{kind: vrrp.KindScript, name: "chk", up: true}, s.now)
+	a.eng.trackStatus(track.Status{Kind: vrrp.KindScript, Name: "chk", Up: true}, s.now)
 	if a.state() == vrrp.Fault {
 		t.Errorf("still FAULT after the script recovered")
 	}
 	// An object reported before any instance tracks it.
-	a.eng.trackStatus(objStatus{kind: vrrp.KindScript, name: "other", up: false}, s.now)
+	a.eng.trackStatus(track.Status{Kind: vrrp.KindScript, Name: "other", Up: false}, s.now)
 	in := a.eng.insts[0]
 	before := in.m.Params().Trackers
 	sp := in.spec
@@ -106,31 +109,5 @@ func TestEngineKnownStatusAtStart(t *testing.T) {
 	a.eng.applyKnown(in, before, s.now)
 	if a.state() != vrrp.Fault {
 		t.Errorf("state %v after tracking a script known down, want FAULT", a.state())
-	}
-}
-
-func TestFileEffect(t *testing.T) {
-	for _, tc := range []struct {
-		value, weight int
-		reverse       bool
-		wantW         int
-		wantUp        bool
-	}{
-		{0, 0, false, 0, true},
-		{1, 0, false, 0, false},
-		{-3, 0, false, 0, false},
-		{0, 0, true, 0, false},
-		{5, 0, true, 0, true},
-		{10, 2, false, 20, true},
-		{-10, 2, false, -20, false},
-		{10, 2, true, -20, false},
-		{-200, 2, false, 0, false}, // -400 → -254: fault
-		{200, 2, false, 253, true},
-		{0, 7, false, 0, true},
-	} {
-		w, up := fileEffect(tc.value, tc.weight, tc.reverse)
-		if w != tc.wantW || up != tc.wantUp {
-			t.Errorf("fileEffect(%d, %d, %v) = %d, %v; want %d, %v", tc.value, tc.weight, tc.reverse, w, up, tc.wantW, tc.wantUp)
-		}
 	}
 }

@@ -65,9 +65,10 @@ type TimerFired struct{ Timer TimerID }
 // A tracker of weight 0 puts the instance in FAULT while it is down. A
 // weighted tracker adds its weight to the priority while up when the
 // weight is positive, or while down when it is negative (keepalived's
-// rule). The tracker layer applies "reverse" by flipping Up, and maps a
-// track_file's value×weight onto Weight (Up for values >= 0; weight 0 and
-// down for a file in fault).
+// rule). The tracker layer (track.Effect) applies "reverse" as the
+// opposite weight with the opposite status, and maps a track_file's
+// value×weight onto Weight (up for a positive product, down for a
+// negative one; weight 0 and down for a file in fault).
 type Track struct {
 	Name   string
 	Kind   TrackerKind

@@ -74,8 +74,8 @@ type TrackerParam struct {
 	Kind   TrackerKind
 	Weight int
 	// Reverse is the tracker line's "reverse": the machine ignores it,
-	// the effect layer flips Up (and negates a tracked file's value)
-	// before it makes the Track event.
+	// the effect layer (track.Effect) applies it when it makes the
+	// Track event.
 	Reverse bool
 }
 
