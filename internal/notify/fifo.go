@@ -116,12 +116,13 @@ func (n *Notifier) readerEnded(f *fifo, gen uint64, r script.Result) {
 		return
 	}
 	f.readerRunning = false
+	if f.readerStopping {
+		return // stopped by us (perhaps before it started): no news
+	}
 	if r.Err != nil {
 		n.log.printf("%s", execErrLine(f.cfg.Script[0], r.Err))
 	}
-	if !f.readerStopping {
-		n.log.printf(msgReaderEnded)
-	}
+	n.log.printf(msgReaderEnded)
 }
 
 // write writes one line without ever waiting: a full pipe drops it.
