@@ -11,6 +11,7 @@ import (
 
 	"github.com/gokeepalived/gokeepalived/internal/logging"
 	"github.com/gokeepalived/gokeepalived/internal/netif"
+	"github.com/gokeepalived/gokeepalived/internal/track"
 	"github.com/gokeepalived/gokeepalived/internal/vrrp"
 )
 
@@ -38,6 +39,7 @@ type loop struct {
 	log     logging.Logger
 	packets <-chan packet
 	links   <-chan netif.Event
+	tracks  <-chan track.Status
 	sigs    <-chan os.Signal
 	stop    <-chan struct{}
 	lost    *lossCounter
@@ -78,6 +80,8 @@ func (l *loop) run() {
 				continue
 			}
 			l.link(ev)
+		case st := <-l.tracks:
+			l.eng.trackStatus(st, time.Now())
 		case s := <-l.sigs:
 			if l.signal(s) {
 				return

@@ -16,6 +16,8 @@ type reloader struct {
 	log  logging.Logger
 	eng  *engine
 	host *host
+	// scripts is nil in tests without trackers.
+	scripts *scripting
 }
 
 func (r *reloader) apply(cfg *config.Config) error {
@@ -35,6 +37,13 @@ func (r *reloader) apply(cfg *config.Config) error {
 		logging.Errorf(r.log, fmtStaticSet, err)
 	}
 	r.host.static = static
+	if r.scripts != nil {
+		// New and changed tracked objects' statuses first: the
+		// instances that start now start from them.
+		for _, st := range r.scripts.reload(cfg) {
+			r.eng.trackStatus(st, time.Now())
+		}
+	}
 	sum := r.eng.reload(specs, r.host, time.Now())
 	logging.Detailf(r.log, fmtReloadSummary, len(sum.kept), len(sum.added), len(sum.removed))
 	logging.Infof(r.log, msgReloadComplete)

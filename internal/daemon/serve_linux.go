@@ -183,18 +183,27 @@ func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, 
 		return exitSetup
 	}
 
+	// The watchers' first verdicts (files read, processes counted) are
+	// the instances' start-up state.
+	sc := newScripting(cfg, log)
+	defer sc.close()
+	for _, st := range sc.initial() {
+		eng.trackStatus(st, time.Now())
+	}
+
 	// The first configuration is a reload of nothing: every instance is
 	// new.
 	eng.reload(specs, h, time.Now())
+	sc.start()
 	if env.ready != nil {
 		env.ready()
 	}
 
 	env.ack(nil)
 	trimMemory()
-	r := &reloader{o: o, log: log, eng: eng, host: h}
-	l := loop{eng: eng, log: log, packets: h.packets, links: links, sigs: sigs, stop: env.stop, lost: &h.lost, sender: h.sender,
-		ctl: env.ctl, up: env.up, reload: r.apply, gen: env.gen}
+	r := &reloader{o: o, log: log, eng: eng, host: h, scripts: sc}
+	l := loop{eng: eng, log: log, packets: h.packets, links: links, tracks: sc.statuses, sigs: sigs, stop: env.stop,
+		lost: &h.lost, sender: h.sender, ctl: env.ctl, up: env.up, reload: r.apply, gen: env.gen}
 	l.run()
 
 	eng.stop(time.Now())

@@ -21,25 +21,17 @@ func unsupported(cfg *config.Config) []string {
 			out = append(out, what)
 		}
 	}
-	var scripts, files, procs, bfds, notify, smtp bool
+	var bfds, notify, smtp bool
 	for _, v := range cfg.Instances {
-		scripts = scripts || len(v.TrackScripts) > 0
-		files = files || len(v.TrackFiles) > 0
-		procs = procs || len(v.TrackProcesses) > 0
 		bfds = bfds || len(v.TrackBFDs) > 0
 		notify = notify || hasNotify(v.Notifies) || v.NotifyDeletedScript != nil || v.NotifyMasterRxLowerPri != nil
 		smtp = smtp || v.SMTPAlert
 	}
 	for _, g := range cfg.SyncGroups {
-		scripts = scripts || len(g.TrackScripts) > 0
-		files = files || len(g.TrackFiles) > 0
-		procs = procs || len(g.TrackProcesses) > 0
+		bfds = bfds || len(g.TrackBFDs) > 0
 		notify = notify || hasNotify(g.Notifies)
 	}
 	gl := &cfg.Global
-	add(scripts || len(cfg.VRRPScripts) > 0, "vrrp_script/track_script")
-	add(files || len(cfg.TrackFiles) > 0, "track_file")
-	add(procs || len(cfg.TrackProcesses) > 0, "vrrp_track_process")
 	add(bfds || len(cfg.BFDInstances) > 0, "bfd_instance/track_bfd")
 	add(notify, "notify scripts")
 	add(gl.NotifyFIFO.Name != "" || gl.VRRPNotifyFIFO.Name != "" || gl.LVSNotifyFIFO.Name != "", "notify_fifo")

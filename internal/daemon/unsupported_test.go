@@ -42,7 +42,7 @@ virtual_server 10.0.0.1 80 {
  }
 }
 `,
-		want: "vrrp_script/track_script, notify scripts, virtual_server (IPVS and health checkers)",
+		want: "notify scripts, virtual_server (IPVS and health checkers)",
 	}, {
 		name: "seed 001 §3.1: vrrp_strict implies no_accept, whose drop rules run (internal/firewall)",
 		src:  "global_defs {\n vrrp_strict\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n 10.0.0.1\n }\n}\n",

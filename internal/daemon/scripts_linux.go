@@ -1,0 +1,75 @@
+package daemon
+
+import (
+	"context"
+	"time"
+
+	"github.com/gokeepalived/gokeepalived/internal/logging"
+	"github.com/gokeepalived/gokeepalived/internal/script"
+	"github.com/gokeepalived/gokeepalived/internal/track"
+	"github.com/gokeepalived/gokeepalived/pkg/config"
+)
+
+// fmtScriptStuck is keepalived's line for a script that outlived its
+// SIGKILL (vrrp_scheduler.c): logged by the runner's Stuck hook.
+const fmtScriptStuck = "Script %s child (PID %d) failed to terminate after kill"
+
+// Stop budget of the VRRP child's scripts, inside the parent's
+// child_wait_time (5 s by default): the notify_stop scripts get
+// notifyStopWait to finish, then whatever still runs gets SIGTERM and,
+// scriptKillGrace later, SIGKILL. keepalived leaves its notify scripts to
+// their death signal when its VRRP process exits; ours die with the daemon
+// too, but only once they had their time.
+const (
+	notifyStopWait  = 2 * time.Second
+	scriptKillGrace = time.Second
+)
+
+// scripting is the VRRP child's side of external programs and tracked
+// objects: one runner shared by the vrrp_scripts and the notify scripts,
+// and the tracker manager whose status changes the loop reads.
+type scripting struct {
+	runner   *script.Runner
+	tracks   *track.Manager
+	statuses chan track.Status
+}
+
+func newScripting(cfg *config.Config, log logging.Logger) *scripting {
+	s := &scripting{statuses: make(chan track.Status, 64)}
+	s.runner = script.NewRunner(script.Options{
+		Stuck: func(c script.Cmd, pid int) {
+			name := ""
+			if len(c.Argv) > 0 {
+				name = c.Argv[0]
+			}
+			logging.Infof(log, fmtScriptStuck, name, pid)
+		},
+	})
+	s.tracks = track.NewManager(cfg, s.runner, trackLog(log), s.statuses)
+	return s
+}
+
+// initial is what the watchers know before the instances start (files
+// read, processes counted, init_fail scripts).
+func (s *scripting) initial() []track.Status { return s.tracks.Initial() }
+
+func (s *scripting) start() { s.tracks.Start() }
+
+// reload hands the trackers a reloaded configuration and returns the
+// statuses of new or changed objects.
+func (s *scripting) reload(cfg *config.Config) []track.Status { return s.tracks.Reload(cfg) }
+
+// close runs after the instances stopped: the trackers stop, the
+// notify_stop scripts get their time, then every program still running
+// is stopped.
+func (s *scripting) close() {
+	s.tracks.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), notifyStopWait)
+	defer cancel()
+	_ = s.runner.Wait(ctx)
+	s.runner.Close(scriptKillGrace)
+}
+
+func trackLog(log logging.Logger) track.Logger {
+	return func(l track.Line) { log.Log(logging.Line{Text: l.Text, Detail: l.Detail}) }
+}
