@@ -296,3 +296,29 @@ func TestDaemonizeHelper(t *testing.T) {
 		os.Rename(tmp, out)
 	}
 }
+
+// FuzzAbsConfigFile: any command line is left as it was or changed in
+// the one word that gives the configuration file, which then reads as
+// the absolute name; it never panics.
+func FuzzAbsConfigFile(f *testing.F) {
+	for _, s := range []string{"-f\x00k.conf", "-nlfk.conf", "--use-file=a\x00-fb", "-p\x00-f\x00-f\x00x", "--\x00-f\x00x", "-f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		args := strings.Split(line, "\x00")
+		got := absConfigFile(args, "/wd")
+		if len(got) != len(args) {
+			t.Fatalf("%q became %q", args, got)
+		}
+		changed := 0
+		for i := range args {
+			if got[i] != args[i] {
+				changed++
+			}
+		}
+		want := cli.Parse(args).Options.ConfigFile
+		if changed > 1 || changed == 1 && cli.Parse(got).Options.ConfigFile != filepath.Join("/wd", want) {
+			t.Fatalf("%q became %q", args, got)
+		}
+	})
+}
