@@ -3,6 +3,7 @@ package notify
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io/fs"
 	"net"
 	"os"
@@ -15,6 +16,24 @@ import (
 	"github.com/gokeepalived/gokeepalived/internal/script"
 	"github.com/gokeepalived/gokeepalived/pkg/config"
 )
+
+// hostLookupCred is script.LookupCred on a fake host.
+func hostLookupCred(h config.Host) func(user, group string) (script.Cred, error) {
+	return func(user, group string) (script.Cred, error) {
+		uid, gid, ok := h.LookupUser(user)
+		if !ok {
+			return script.Cred{}, fmt.Errorf("user '%s' does not exist", user)
+		}
+		if group != "" {
+			g, ok := h.LookupGroup(group)
+			if !ok {
+				return script.Cred{}, fmt.Errorf("group '%s' does not exist", group)
+			}
+			gid = g
+		}
+		return script.Cred{User: user, UID: uint32(uid), GID: uint32(gid), Groups: []uint32{uint32(gid)}}, nil
+	}
+}
 
 // testHost is the machine the test configurations are checked against:
 // the recording scripts exist, are root's and executable, so that the

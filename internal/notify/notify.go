@@ -8,7 +8,6 @@ package notify
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 
@@ -51,7 +50,8 @@ type Options struct {
 	// HungAfter is DefaultHungAfter when 0.
 	HungAfter time.Duration
 	// LookupCred resolves a script's "user [group]" (the group defaults
-	// to the user's primary group); nil asks the host's user database.
+	// to the user's primary group); nil is script.LookupCred (the host's
+	// user database, as keepalived's set_uid_gid).
 	LookupCred func(user, group string) (script.Cred, error)
 	// Now is the clock of the mails' Date header; nil is time.Now.
 	Now func() time.Time
@@ -98,12 +98,13 @@ type Notifier struct {
 
 	mailCtx  context.Context
 	mailStop context.CancelFunc
-	mails    sync.WaitGroup
+	mails    sync.WaitGroup // Add only on the loop goroutine
 
 	// Owned by the loop goroutine.
 	plan    *planner
 	queues  map[subject]*queue
 	fifos   [2]*fifo // notify_fifo, vrrp_notify_fifo
+	sending int      // mails not yet done
 	closing bool
 }
 
@@ -117,6 +118,7 @@ const (
 	rqDone
 	rqHung
 	rqReaderEnded
+	rqMailDone
 	rqDrain
 	rqFinish
 )
@@ -148,7 +150,8 @@ type queue struct {
 
 // New starts a notifier for cfg: it creates and opens the notify FIFOs
 // and starts their readers (on its own goroutine, before any
-// notification). r runs the scripts; log receives the layer's lines.
+// notification). r (not nil) runs the scripts; log receives the layer's
+// lines.
 func New(cfg *config.Config, r Runner, log Logger) *Notifier {
 	return NewOptions(cfg, r, log, Options{})
 }
@@ -159,7 +162,7 @@ func NewOptions(cfg *config.Config, r Runner, log Logger, o Options) *Notifier {
 		o.HungAfter = DefaultHungAfter
 	}
 	if o.LookupCred == nil {
-		o.LookupCred = hostLookupCred(config.RealHost{})
+		o.LookupCred = script.LookupCred
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -219,10 +222,11 @@ const rqReload = rqConfig
 
 // Close is for the daemon's stop, after the STOP notifications: it
 // waits, until ctx ends, for every queued script to have run (a hung one
-// is not waited for) and every mail to have been sent; what has not
-// started by then is logged and dropped. It then stops the FIFO readers
-// and closes the FIFOs, removing those it created. Scripts still running
-// are the runner's to stop. Notifications after Close are ignored.
+// is not waited for) and every mail to have been sent; scripts that have
+// not started by then are logged and dropped, mails still being sent are
+// abandoned. It then stops the FIFO readers and closes the FIFOs,
+// removing those it created. Scripts still running are the runner's to
+// stop. Notifications after Close are ignored.
 func (n *Notifier) Close(ctx context.Context) {
 	n.mu.Lock()
 	if n.closed {
@@ -238,16 +242,10 @@ func (n *Notifier) Close(ctx context.Context) {
 	case <-n.drained:
 	case <-ctx.Done():
 	}
-	mailsDone := make(chan struct{})
-	go func() { n.mails.Wait(); close(mailsDone) }()
-	select {
-	case <-mailsDone:
-	case <-ctx.Done():
-	}
-	n.mailStop()
+	n.mailStop() // mails still being sent end now
 	n.post(request{kind: rqFinish})
 	<-n.exited
-	<-mailsDone
+	n.mails.Wait()
 }
 
 // submit queues a caller's request unless closed.
@@ -325,6 +323,8 @@ func (n *Notifier) handle(r request) bool {
 		}
 	case rqReaderEnded:
 		n.readerEnded(r.fifo, r.seq, r.res)
+	case rqMailDone:
+		n.sending--
 	case rqDrain:
 		n.closing = true
 	case rqFinish:
@@ -402,6 +402,9 @@ func (n *Notifier) done(r request) {
 }
 
 func (n *Notifier) idle() bool {
+	if n.sending > 0 {
+		return false
+	}
 	for _, q := range n.queues {
 		if q.running || len(q.jobs) > 0 {
 			return false
@@ -433,10 +436,12 @@ func (n *Notifier) sendMail(m *message) {
 	s := n.plan.set
 	srv := mailServer{server: s.server, port: s.port, helo: s.helo, from: s.from, to: s.to, timeout: s.timeout}
 	date := n.opts.Now()
+	n.sending++
 	n.mails.Add(1)
 	go func() {
 		defer n.mails.Done()
 		sendMail(n.mailCtx, srv, m, date, n.log)
+		n.post(request{kind: rqMailDone})
 	}()
 }
 
@@ -508,24 +513,4 @@ func rootIsNil(c script.Cred) *script.Cred {
 		return nil
 	}
 	return &c
-}
-
-// hostLookupCred resolves users and groups by name in h, as keepalived's
-// set_uid_gid does (getpwnam / getgrnam; the supplementary groups are
-// the group alone).
-func hostLookupCred(h config.Host) func(user, group string) (script.Cred, error) {
-	return func(user, group string) (script.Cred, error) {
-		uid, gid, ok := h.LookupUser(user)
-		if !ok {
-			return script.Cred{}, fmt.Errorf("user '%s' does not exist", user)
-		}
-		if group != "" {
-			g, ok := h.LookupGroup(group)
-			if !ok {
-				return script.Cred{}, fmt.Errorf("group '%s' does not exist", group)
-			}
-			gid = g
-		}
-		return script.Cred{User: user, UID: uint32(uid), GID: uint32(gid), Groups: []uint32{uint32(gid)}}, nil
-	}
 }

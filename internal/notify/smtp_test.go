@@ -346,3 +346,55 @@ func TestSMTPHost(t *testing.T) {
 		}
 	}
 }
+
+func mailConf(port int, timeout int) string {
+	return fmt.Sprintf(`
+global_defs {
+    router_id R1
+    notification_email {
+        ops@example.net
+    }
+    smtp_server 127.0.0.1 %d
+    smtp_connect_timeout %d
+}
+vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 51
+    priority 100
+    virtual_ipaddress {
+        10.0.0.1
+    }
+    smtp_alert
+}
+`, port, timeout)
+}
+
+// TestCloseMails: Close waits for the mails being sent, and abandons
+// them quietly at its deadline.
+func TestCloseMails(t *testing.T) {
+	t.Run("sent", func(t *testing.T) {
+		srv := newSMTPServer(t)
+		logs := &logRecorder{}
+		n := NewOptions(loadConfig(t, "mail.conf", mailConf(srv.port(), 5), t.TempDir()), &fakeRunner{}, logs.log, Options{})
+		n.Instance("VI_1", vrrp.Stopped, 100)
+		closeWithin(n, 5*time.Second)
+		if logs.count(msgSMTPSent) != 1 {
+			t.Errorf("Close returned before the mail was sent: %q", logs.all())
+		}
+	})
+	t.Run("abandoned", func(t *testing.T) {
+		srv := newSMTPServer(t, "")
+		logs := &logRecorder{}
+		n := NewOptions(loadConfig(t, "mail.conf", mailConf(srv.port(), 30), t.TempDir()), &fakeRunner{}, logs.log, Options{})
+		n.Instance("VI_1", vrrp.Stopped, 100)
+		waitFor(t, "the connection", func() bool { return logs.count("connected") == 1 })
+		begin := time.Now()
+		closeWithin(n, 100*time.Millisecond)
+		if d := time.Since(begin); d > time.Second {
+			t.Errorf("Close took %v with a 100ms context", d)
+		}
+		if got := logs.all(); len(got) != 1 {
+			t.Errorf("log %q, want only the connection line", got)
+		}
+	})
+}
