@@ -30,11 +30,12 @@ const defaultScriptUser = "keepalived_script"
 // before its services start (dump_check.go).
 func serveChecker(o cli.Options, cfg *config.Config, log logging.Logger, env runEnv) int {
 	sigs := make(chan os.Signal, 4)
+	ignoreParentSignals()
 	// Only SIGUSR1 means something to keepalived's checker; the other
 	// dump signals sent to this process (killall -USR2 keepalived) must
-	// not end it.
-	signal.Ignore(syscall.SIGHUP, syscall.SIGINT, syscall.SIGUSR2, syscall.Signal(36), syscall.Signal(63))
-	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGUSR1)
+	// not end it. They are caught and dropped, not ignored, so that the
+	// scripts it will run get them at their defaults.
+	signal.Notify(sigs, append([]os.Signal{syscall.SIGTERM}, dumpSignals...)...)
 	defer signal.Stop(sigs)
 	if len(cfg.VirtualServers) > 0 || len(cfg.VirtualServerGroups) > 0 {
 		logging.Infof(log, fmtUnsupported, "virtual_server (IPVS and health checkers)")
@@ -49,11 +50,12 @@ func serveChecker(o cli.Options, cfg *config.Config, log logging.Logger, env run
 	for {
 		select {
 		case s := <-sigs:
-			if s == syscall.SIGUSR1 {
+			switch s {
+			case syscall.SIGTERM:
+				return 0
+			case syscall.SIGUSR1:
 				writeCheckData(cfg, log, &users)
-				continue
 			}
-			return 0
 		case m, ok := <-env.ctl:
 			if !ok {
 				return 0
