@@ -19,8 +19,8 @@ import (
 // DefaultHungAfter is how long a notify script may run before its queue
 // stops waiting for it (see Notifier). keepalived has no such bound: it
 // never waits for notify scripts at all. A minute lets the slow scripts
-// operators do write (restarting a service, moving a cloud address)
-// finish in order, and keeps a hung one from holding back every later
+// operators write (restarting a service, moving a cloud address) finish
+// in order, and keeps a hung one from holding back every later
 // notification of its instance for more than that.
 const DefaultHungAfter = time.Minute
 
@@ -111,7 +111,7 @@ type Notifier struct {
 type reqKind uint8
 
 const (
-	rqConfig reqKind = iota
+	rqConfig reqKind = iota // the first configuration, or a reload
 	rqInstance
 	rqGroup
 	rqEvent
@@ -214,11 +214,8 @@ func (n *Notifier) Event(name string, ev vrrp.NotifyEvent, st vrrp.State, prio i
 // Scripts already queued run with the configuration they were planned
 // with.
 func (n *Notifier) Reload(cfg *config.Config) {
-	n.submit(request{kind: rqReload, cfg: cfg})
+	n.submit(request{kind: rqConfig, cfg: cfg})
 }
-
-// rqReload shares rqConfig's handling.
-const rqReload = rqConfig
 
 // Close is for the daemon's stop, after the STOP notifications: it
 // waits, until ctx ends, for every queued script to have run (a hung one
