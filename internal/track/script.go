@@ -268,13 +268,7 @@ func (s *Scheduler) count(st *scriptState, ok bool, kind, reason string, code in
 		case st.result != st.top():
 			wasDown := st.result < st.spec.Rise
 			st.result = st.top()
-			switch {
-			case wasDown && st.init == initStart:
-				// keepalived 2.2.7 says nothing of a first success
-				// at start-up (observed: no "succeeded" line), only
-				// of a first failure.
-				return []Action{statusAct(scriptStatus(name, true))}
-			case wasDown:
+			if wasDown {
 				return []Action{logAct(info(fmtScriptResult, name, kind)), statusAct(scriptStatus(name, true))}
 			}
 		}

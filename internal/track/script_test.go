@@ -115,14 +115,14 @@ func TestScriptRiseFall(t *testing.T) {
 		seq        string
 		want       [][]string // per result
 	}{
-		{"first success decides, silently (keepalived 2.2.7 observed)", 3, 3, false, "S", [][]string{{up}}},
+		{"first success decides", 3, 3, false, "S", [][]string{{ok, up}}},
 		{"first failure decides", 3, 3, false, "F", [][]string{{ret1, failed, down}}},
 		{"fall counts failures from up", 1, 3, false, "SFFFS",
-			[][]string{{up}, {ret1}, nil, {failed, down}, {ret0, ok, up}}},
+			[][]string{{ok, up}, {ret1}, nil, {failed, down}, {ret0, ok, up}}},
 		{"rise counts successes from down", 3, 1, false, "FSSSF",
 			[][]string{{ret1, failed, down}, {ret0}, nil, {ok, up}, {ret1, failed, down}}},
 		{"a success resets the fall count", 1, 2, false, "SFSFF",
-			[][]string{{up}, {ret1}, {ret0}, {ret1}, {failed, down}}},
+			[][]string{{ok, up}, {ret1}, {ret0}, {ret1}, {failed, down}}},
 		{"a failure resets the rise count", 2, 1, false, "FSFSS",
 			[][]string{{ret1, failed, down}, {ret0}, {ret1}, {ret0}, {ok, up}}},
 		{"init_fail needs rise successes", 2, 1, true, "SS", [][]string{nil, {ok, up}}},
@@ -131,17 +131,17 @@ func TestScriptRiseFall(t *testing.T) {
 		{"exit status change logged without a verdict change", 1, 1, false, "F2FS",
 			[][]string{{ret1, failed, down}, {"Script `chk` now returning 2"}, {ret1}, {ret0, ok, up}}},
 		{"timeout is a failure", 1, 1, false, "ST",
-			[][]string{{up}, {"VRRP_Script(chk) timed_out", down}}},
+			[][]string{{ok, up}, {"VRRP_Script(chk) timed_out", down}}},
 		{"timeout after the grace", 1, 1, false, "SX",
-			[][]string{{up}, {"VRRP_Script(chk) timed_out", down}}},
+			[][]string{{ok, up}, {"VRRP_Script(chk) timed_out", down}}},
 		{"another SIGKILL during the grace", 1, 1, false, "S9",
-			[][]string{{up}, {"VRRP_Script(chk) failed (due to signal 9)", down}}},
+			[][]string{{ok, up}, {"VRRP_Script(chk) failed (due to signal 9)", down}}},
 		{"SIGTERM caught, exit status", 1, 1, false, "SC",
-			[][]string{{up}, {"Script `chk` now returning 3", "VRRP_Script(chk) failed (exited with status 3)", down}}},
+			[][]string{{ok, up}, {"Script `chk` now returning 3", "VRRP_Script(chk) failed (exited with status 3)", down}}},
 		{"stopped by the runner is not a result", 1, 1, false, "SZF",
-			[][]string{{up}, nil, {ret1, failed, down}}},
+			[][]string{{ok, up}, nil, {ret1, failed, down}}},
 		{"signal is a failure", 1, 1, false, "SK",
-			[][]string{{up}, {"VRRP_Script(chk) failed (due to signal 9)", down}}},
+			[][]string{{ok, up}, {"VRRP_Script(chk) failed (due to signal 9)", down}}},
 		{"exec error counts as a success", 1, 1, false, "FE",
 			[][]string{{ret1, failed, down}, {"Error exec-ing command '/bin/chk', error 2: No such file or directory", ret0, ok, up}}},
 	}
@@ -279,7 +279,7 @@ func TestScriptReload(t *testing.T) {
 		t.Fatalf("keep not run on its old schedule: %q", render(acts))
 	}
 	// The pending script's run survived the reload: its result counts.
-	if got := render(s.Result(runs["pending"], exited(0))); strings.Join(got, "|") != "STATUS pending up" {
+	if got := render(s.Result(runs["pending"], exited(0))); strings.Join(got, "|") != "VRRP_Script(pending) succeeded|STATUS pending up" {
 		t.Errorf("pending result after reload = %q", got)
 	}
 	for i := 0; i < 5; i++ {
