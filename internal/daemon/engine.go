@@ -52,6 +52,10 @@ type instance struct {
 	// stats are keepalived's per-instance counters and the state last
 	// seen, for the dump files (dump.go).
 	stats instStats
+	// deleting: a reload is removing the instance; its notification is
+	// DELETED (the notifier words it FAULT without notify_deleted, and
+	// runs no notify_fault, as keepalived 2.2.7).
+	deleting bool
 }
 
 // notifier runs what the configuration asks for on a state change:
@@ -244,7 +248,11 @@ func (e *engine) perform(acts []vrrp.Action) {
 				e.report(in.spec.name, group, a.State, a.Priority)
 			}
 			if e.notify != nil && in != nil {
-				e.notify.Instance(in.spec.name, a.State, a.Priority)
+				st := a.State
+				if in.deleting {
+					st = vrrp.Deleted
+				}
+				e.notify.Instance(in.spec.name, st, a.Priority)
 			}
 		case vrrp.ActNotifyEvent:
 			if e.notify != nil && in != nil {

@@ -144,6 +144,7 @@ func (e *engine) reconfigure(in *instance, s spec, now time.Time) {
 // remove deletes an instance: a master resigns (priority 0) and gives up
 // its addresses, its timers stop, its sockets close.
 func (e *engine) remove(in *instance, op opener, now time.Time) {
+	in.deleting = true
 	e.step(in, vrrp.Delete{}, now)
 	e.garp.Flush(in.spec.name)
 	for _, t := range []vrrp.TimerID{vrrp.TimerMain, vrrp.TimerGARP} {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gokeepalived/gokeepalived/internal/logging"
+	"github.com/gokeepalived/gokeepalived/internal/notify"
 	"github.com/gokeepalived/gokeepalived/internal/script"
 	"github.com/gokeepalived/gokeepalived/internal/track"
 	"github.com/gokeepalived/gokeepalived/pkg/config"
@@ -32,6 +33,7 @@ type scripting struct {
 	runner   *script.Runner
 	tracks   *track.Manager
 	statuses chan track.Status
+	notifier *notify.Notifier
 }
 
 func newScripting(cfg *config.Config, log logging.Logger) *scripting {
@@ -46,6 +48,7 @@ func newScripting(cfg *config.Config, log logging.Logger) *scripting {
 		},
 	})
 	s.tracks = track.NewManager(cfg, s.runner, trackLog(log), s.statuses)
+	s.notifier = notify.New(cfg, s.runner, notifyLog(log))
 	return s
 }
 
@@ -55,9 +58,14 @@ func (s *scripting) initial() []track.Status { return s.tracks.Initial() }
 
 func (s *scripting) start() { s.tracks.Start() }
 
-// reload hands the trackers a reloaded configuration and returns the
-// statuses of new or changed objects.
-func (s *scripting) reload(cfg *config.Config) []track.Status { return s.tracks.Reload(cfg) }
+// reload hands the notifier and the trackers a reloaded configuration
+// and returns the statuses of new or changed objects. The notifier keeps
+// the scripts of the instances the reload removes for their last
+// notification.
+func (s *scripting) reload(cfg *config.Config) []track.Status {
+	s.notifier.Reload(cfg)
+	return s.tracks.Reload(cfg)
+}
 
 // close runs after the instances stopped: the trackers stop, the
 // notify_stop scripts get their time, then every program still running
@@ -66,8 +74,12 @@ func (s *scripting) close() {
 	s.tracks.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), notifyStopWait)
 	defer cancel()
-	_ = s.runner.Wait(ctx)
+	s.notifier.Close(ctx)
 	s.runner.Close(scriptKillGrace)
+}
+
+func notifyLog(log logging.Logger) notify.Logger {
+	return func(l notify.Line) { log.Log(logging.Line{Text: l.Text, Detail: l.Detail}) }
 }
 
 func trackLog(log logging.Logger) track.Logger {

@@ -187,6 +187,7 @@ func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, 
 	// the instances' start-up state.
 	sc := newScripting(cfg, log)
 	defer sc.close()
+	eng.notify = sc.notifier
 	for _, st := range sc.initial() {
 		eng.trackStatus(st, time.Now())
 	}

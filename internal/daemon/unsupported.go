@@ -21,28 +21,18 @@ func unsupported(cfg *config.Config) []string {
 			out = append(out, what)
 		}
 	}
-	var bfds, notify, smtp bool
+	var bfds bool
 	for _, v := range cfg.Instances {
 		bfds = bfds || len(v.TrackBFDs) > 0
-		notify = notify || hasNotify(v.Notifies) || v.NotifyDeletedScript != nil || v.NotifyMasterRxLowerPri != nil
-		smtp = smtp || v.SMTPAlert
 	}
 	for _, g := range cfg.SyncGroups {
 		bfds = bfds || len(g.TrackBFDs) > 0
-		notify = notify || hasNotify(g.Notifies)
 	}
 	gl := &cfg.Global
 	add(bfds || len(cfg.BFDInstances) > 0, "bfd_instance/track_bfd")
-	add(notify, "notify scripts")
-	add(gl.NotifyFIFO.Name != "" || gl.VRRPNotifyFIFO.Name != "" || gl.LVSNotifyFIFO.Name != "", "notify_fifo")
-	add(smtp || isTrue(gl.SMTPAlert) || isTrue(gl.SMTPAlertVRRP), "smtp_alert")
 	add(len(cfg.VirtualServers) > 0 || len(cfg.VirtualServerGroups) > 0, "virtual_server (IPVS and health checkers)")
 	add(gl.EnableTraps || gl.EnableSNMPVRRP || gl.EnableSNMPChecker || gl.EnableSNMPRFCv2 || gl.EnableSNMPRFCv3, "SNMP")
 	return out
-}
-
-func hasNotify(n config.Notifies) bool {
-	return n.NotifyMaster != nil || n.NotifyBackup != nil || n.NotifyFault != nil || n.NotifyStop != nil || n.Notify != nil
 }
 
 func isTrue(b *bool) bool { return b != nil && *b }

@@ -21,7 +21,7 @@ func TestUnsupported(t *testing.T) {
 		src:  "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n 10.0.0.1\n }\n}\n",
 		want: "",
 	}, {
-		name: "seed 000: script tracking, notify scripts, LVS",
+		name: "seed 000: script tracking and notify scripts run, LVS does not yet",
 		src: `vrrp_script chk { 
  script "/bin/true"
 }
@@ -42,7 +42,7 @@ virtual_server 10.0.0.1 80 {
  }
 }
 `,
-		want: "notify scripts, virtual_server (IPVS and health checkers)",
+		want: "virtual_server (IPVS and health checkers)",
 	}, {
 		name: "seed 001 §3.1: vrrp_strict implies no_accept, whose drop rules run (internal/firewall)",
 		src:  "global_defs {\n vrrp_strict\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n 10.0.0.1\n }\n}\n",
