@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"os/signal"
@@ -132,6 +133,11 @@ func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, 
 	}
 	h.nl = nl
 	defer h.close()
+	logging.Detailf(log, msgNetlinkReflector)
+	logging.Detailf(log, msgNetlinkCommand)
+	for _, l := range assignedAddressLines(specs) {
+		logging.Detailf(log, "%s", l)
+	}
 	// A respawned child takes over the addresses its predecessor left
 	// for instances it can resume (not a sync group member, whose group
 	// decides, nor a VMAC, made anew).
@@ -159,6 +165,7 @@ func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, 
 		logging.Errorf(log, fmtSetupFailed, err)
 		return exitSetup
 	}
+	logging.Detailf(log, msgGARPChannel)
 
 	h.packets = make(chan packet, 4096)
 	h.parents = map[string]string{}
@@ -195,6 +202,9 @@ func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, 
 	// The first configuration is a reload of nothing: every instance is
 	// new.
 	eng.reload(specs, h, time.Now())
+	for _, l := range sockpoolLines(eng) {
+		logging.Detailf(log, "%s", l)
+	}
 	sc.start()
 	if env.ready != nil {
 		env.ready()
@@ -255,6 +265,70 @@ func ignoreParentSignals() {
 		for range c {
 		}
 	}()
+}
+
+// assignedAddressLines are keepalived's "Assigned address" detail lines:
+// for each interface an instance runs on, in order of first use, its
+// first IPv4 address and its first IPv6 link-local one (the addresses
+// keepalived takes as the interface's own for its adverts).
+func assignedAddressLines(specs []spec) []string {
+	var out []string
+	seen := map[string]bool{}
+	for i := range specs {
+		name := specs[i].iface
+		if specs[i].vmac != nil {
+			name = specs[i].vmac.Parent
+		}
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		ifi, err := net.InterfaceByName(name)
+		if err != nil {
+			continue
+		}
+		addrs, err := ifi.Addrs()
+		if err != nil {
+			continue
+		}
+		var v4, v6 net.IP
+		for _, a := range addrs {
+			ipn, ok := a.(*net.IPNet)
+			if !ok {
+				continue
+			}
+			switch {
+			case ipn.IP.To4() != nil && v4 == nil:
+				v4 = ipn.IP
+			case ipn.IP.To4() == nil && ipn.IP.IsLinkLocalUnicast() && v6 == nil:
+				v6 = ipn.IP
+			}
+		}
+		for _, ip := range []net.IP{v4, v6} {
+			if ip != nil {
+				out = append(out, fmt.Sprintf(fmtAssignedAddress, ip, name))
+			}
+		}
+	}
+	return out
+}
+
+// sockpoolLines are keepalived's "VRRP sockpool" detail lines, one per
+// socket and address, in the instances' order.
+func sockpoolLines(eng *engine) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, in := range eng.insts {
+		reg, ok := in.adv.(*transport.Registration)
+		if !ok || in.dead {
+			continue
+		}
+		if key, line, ok := reg.SockpoolLine(); ok && !seen[key] {
+			seen[key] = true
+			out = append(out, line)
+		}
+	}
+	return out
 }
 
 // linkUp reports whether an interface is up and running, as the link

@@ -15,6 +15,14 @@ import (
 // which operators grep for; the others are ours, for drops keepalived makes
 // silently or not at all.
 const (
+	// The socket a registration uses, logged once per socket at start-up
+	// with -D (keepalived 2.2.7, observed: one line per interface,
+	// family, protocol and multicast group or unicast source; the odd
+	// " , unicast" is keepalived's).
+	msgSockpool          = "VRRP sockpool: [ifindex(%3d), family(%s), proto(%d), fd(%d,%d)%s, address(%s)]"
+	msgSockpoolMulticast = " multicast"
+	msgSockpoolUnicast   = " , unicast"
+
 	// Before the instance is known.
 	msgTooShort4   = "IPv4 VRRP packet too short - %d bytes"         // keepalived
 	msgTooShortAH  = "IPv4 VRRP packet with AH too short - %d bytes" // keepalived
