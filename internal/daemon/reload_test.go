@@ -164,3 +164,24 @@ func TestIdentityWithoutAuth(t *testing.T) {
 		t.Errorf("identity %q: not AH", id)
 	}
 }
+
+// TestReloadDeletedNotification: an instance a reload removes notifies
+// DELETED (the notifier words it FAULT without notify_deleted); a backup
+// removed while in FAULT says nothing (the machine's rule).
+func TestReloadDeletedNotification(t *testing.T) {
+	s, a, b := newPair(t)
+	n := &fakeNotifier{}
+	a.eng.notify = n
+	a.eng.start(s.now)
+	b.eng.start(s.now)
+	s.run(t0.Add(10 * time.Second))
+	op := &fakeOpener{r: a}
+	other := fmt.Sprintf(reloadInstance, "VI_2", 52, "        192.168.0.250/24\n")
+	a.eng.reload(specsOf(t, other), op, s.now)
+	if !slices.Contains(n.got, "INSTANCE VI_1 DELETED 100") {
+		t.Errorf("notifications %q, want VI_1 DELETED", n.got)
+	}
+	if slices.Contains(n.got, "INSTANCE VI_1 FAULT 100") {
+		t.Errorf("notifications %q: a deletion is not a FAULT", n.got)
+	}
+}
