@@ -97,16 +97,24 @@ func (ts transcripts) compare(t *testing.T) {
 			continue // a role did not get far
 		}
 		for l := range ref {
-			if !ours[l] {
+			if !ours[l] && !racy(l) {
 				t.Errorf("r%d: keepalived logged %q, ours never did", i+1, l)
 			}
 		}
 		for l := range ours {
-			if !ref[l] {
+			if !ref[l] && !racy(l) {
 				t.Errorf("r%d: ours logged %q, keepalived never did", i+1, l)
 			}
 		}
 	}
+}
+
+// racy lines depend on packet timing, not on the implementation: a
+// preempting master logs "lower priority ..., forcing new election" only
+// if the old master's last advert crosses its first one on the wire
+// (seen from keepalived and from ours, depending on the load).
+func racy(line string) bool {
+	return strings.Contains(line, "with lower priority") && strings.HasSuffix(line, "forcing new election")
 }
 
 // pair is a lab with the two daemons and what was learnt on the way.
