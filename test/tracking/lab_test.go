@@ -25,10 +25,16 @@ func newLab(t *testing.T, k netlab.Kind, routers int) *lab {
 	return &lab{Lab: netlab.New(t, routers), t: t, kind: k}
 }
 
-// start runs the lab's kind of keepalived in router i with conf.
+// start runs the lab's kind of keepalived in router i with conf. The BFD
+// child's pid file is the lab's too: keepalived 2.2.7 checks every
+// child's pid file at start and refuses with "daemon is already running"
+// when one names a live process, and -b's default (/run/bfd.pid) is
+// shared with every other keepalived on the host (a refusal was seen
+// once here, with the lab's -p, -r and -c files all absent).
 func (l *lab) start(i int, conf string, extra ...string) *netlab.Daemon {
 	l.t.Helper()
-	return l.Start(l.kind, binary, i, conf, extra...)
+	bfd := l.path(fmt.Sprintf("r%d-bfd.pid", i+1))
+	return l.Start(l.kind, binary, i, conf, append([]string{"-b", bfd}, extra...)...)
 }
 
 // path is name inside the lab's directory.
