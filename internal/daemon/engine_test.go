@@ -259,7 +259,7 @@ func TestEngineLinkDownFault(t *testing.T) {
 	if a.state() != vrrp.Fault {
 		t.Fatalf("master state %v after its link went down", a.state())
 	}
-	if !a.has("(VI_1) Entering FAULT STATE") {
+	if !a.has("(VI_1) Entering FAULT STATE") || !a.has("Netlink reports eth0 down") {
 		t.Errorf("log %q", a.log.Texts(true))
 	}
 	s.run(down.Add(vrrp.SkewTime(2, 80, 1_000_000) + 2*latency))
@@ -267,6 +267,10 @@ func TestEngineLinkDownFault(t *testing.T) {
 		t.Fatalf("backup state %v after the master's fault", b.state())
 	}
 	a.eng.linkState("eth0", true, s.now)
+	a.eng.linkState("eth0", true, s.now) // no change: no line
+	if n := a.log.Count("Netlink reports eth0 up"); n != 1 {
+		t.Errorf("%d 'up' lines, want 1", n)
+	}
 	s.run(s.now.Add(10 * time.Second))
 	if a.state() != vrrp.Master || b.state() != vrrp.Backup {
 		t.Errorf("after the link came back: %v/%v (preempt expected)", a.state(), b.state())

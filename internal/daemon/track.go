@@ -3,6 +3,7 @@ package daemon
 import (
 	"time"
 
+	"github.com/gokeepalived/gokeepalived/internal/logging"
 	"github.com/gokeepalived/gokeepalived/internal/track"
 	"github.com/gokeepalived/gokeepalived/internal/vrrp"
 )
@@ -50,8 +51,28 @@ func (e *engine) trackStatus(s track.Status, now time.Time) {
 	}
 }
 
-// linkState reports an interface's state.
+// Link changes of an interface an instance uses (keepalived 2.2.7's
+// netlink reflector lines, logged without -D).
+const (
+	fmtLinkDown = "Netlink reports %s down"
+	fmtLinkUp   = "Netlink reports %s up"
+)
+
+// linkState reports an interface's state. A change of a tracked
+// interface is logged as keepalived logs it.
 func (e *engine) linkState(name string, up bool, now time.Time) {
+	k := objKey{vrrp.KindInterface, name}
+	wasUp := true // what the instances assume of an interface not reported yet
+	if old, ok := e.statuses[k]; ok {
+		wasUp = old.Up
+	}
+	if len(e.tracked[k]) > 0 && wasUp != up {
+		if up {
+			logging.Infof(e.log, fmtLinkUp, name)
+		} else {
+			logging.Infof(e.log, fmtLinkDown, name)
+		}
+	}
 	e.trackStatus(track.Status{Kind: vrrp.KindInterface, Name: name, Up: up}, now)
 }
 
@@ -94,7 +115,9 @@ func (e *engine) knownStatus(k objKey) (track.Status, bool) {
 		return s, true
 	}
 	if k.kind == vrrp.KindInterface && e.linkUp != nil {
-		return track.Status{Kind: k.kind, Name: k.name, Up: e.linkUp(k.name)}, true
+		s := track.Status{Kind: k.kind, Name: k.name, Up: e.linkUp(k.name)}
+		e.statuses[k] = s // the state the link watch's changes start from
+		return s, true
 	}
 	return track.Status{}, false
 }

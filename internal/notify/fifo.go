@@ -24,8 +24,11 @@ import (
 //     and a full pipe drops lines instead of blocking the daemon;
 //   - the notify_fifo_script reader is started with the FIFO's name
 //     appended to its argv, in a process group of its own;
-//   - at the end, the reader's group gets SIGTERM, the FIFO is closed,
-//     and removed only if keepalived created it.
+//   - when a reload changes it, the reader's group gets SIGTERM, the
+//     FIFO is closed and removed if keepalived created it;
+//   - at the daemon's stop the reader gets SIGTERM and the FIFO is
+//     closed but left in place, even one keepalived made (observed: the
+//     pipe is still there after keepalived 2.2.7 exits).
 type fifo struct {
 	prefix  string
 	cfg     config.NotifyFIFO
@@ -148,9 +151,9 @@ func (f *fifo) write(line string, log Logger) {
 	}
 }
 
-// closeFIFO stops the reader, closes the FIFO and removes it if it was
-// created here.
-func (n *Notifier) closeFIFO(f *fifo) {
+// closeFIFO stops the reader and closes the FIFO; with unlink (a reload
+// that changes it), it removes it too if it was created here.
+func (n *Notifier) closeFIFO(f *fifo, unlink bool) {
 	if f.readerRunning {
 		f.readerStopping = true
 		if f.stopReader != nil {
@@ -161,7 +164,9 @@ func (n *Notifier) closeFIFO(f *fifo) {
 		_ = syscall.Close(f.fd)
 		f.fd = -1
 	}
-	n.unlinkFIFO(f)
+	if unlink {
+		n.unlinkFIFO(f)
+	}
 }
 
 func (n *Notifier) unlinkFIFO(f *fifo) {

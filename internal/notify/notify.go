@@ -423,7 +423,7 @@ func (n *Notifier) finish() {
 	}
 	for i, f := range n.fifos {
 		if f != nil {
-			n.closeFIFO(f)
+			n.closeFIFO(f, false)
 			n.fifos[i] = nil
 		}
 	}
@@ -470,7 +470,7 @@ func (n *Notifier) applyFIFOs(cfg *config.Config) {
 			continue
 		}
 		if f != nil {
-			n.closeFIFO(f)
+			n.closeFIFO(f, true)
 			n.fifos[i] = nil
 		}
 		open[i] = want[i].Name != ""

@@ -204,7 +204,8 @@ func checkTextLine(line string, from, to time.Time) (string, bool) {
 // true, every other line false.
 var detailLines = []string{"Opening file '", "CPU usage (self/children)", "(VI_1) removing VIPs.", "(VI_1) sent 0 priority",
 	"(VI_1) Receive advertisement timeout", "(VI_1) setting VIPs.", "(VI_1) Sending/queueing gratuitous ARPs on ",
-	"Sending gratuitous ARP on "}
+	"Sending gratuitous ARP on ", "Registering Kernel netlink ", "Assigned address ", "Registering gratuitous ARP shared channel",
+	"VRRP sockpool: "}
 
 // checkJSONLine checks a --log-format=json line: exactly the documented
 // fields, the process's identity and pid, a time within the run.
