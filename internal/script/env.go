@@ -2,6 +2,7 @@ package script
 
 import (
 	"fmt"
+	"github.com/gokeepalived/gokeepalived/pkg/config"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -85,22 +86,10 @@ func isFileTest(argv []string) bool {
 	return strings.HasPrefix(strings.TrimLeft(argv[0][1:], " \t"), "/")
 }
 
-// shellLine is the line keepalived hands to system() for argv: each word
-// in single quotes, but a first word that is a redirection as it is.
-func shellLine(argv []string) string {
-	var b strings.Builder
-	for i, a := range argv {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		if i == 0 && (strings.HasPrefix(a, "<") || strings.HasPrefix(a, ">")) {
-			b.WriteString(a)
-			continue
-		}
-		b.WriteString("'" + a + "'")
-	}
-	return b.String()
-}
+// shellLine is the line keepalived hands to system() for argv: its
+// cmd_str form (each word in single quotes, a first word that is a
+// redirection as it is).
+func shellLine(argv []string) string { return config.CmdStr(argv) }
 
 // lookPath finds the program keepalived would run for name: a name with a
 // slash as it is (relative to the working directory); otherwise the first

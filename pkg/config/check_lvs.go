@@ -64,7 +64,7 @@ func checkLVSScriptUsers(c *Ctx, cfg *Config) {
 			for _, chk := range rs.Checkers {
 				if chk.Misc != nil && chk.Misc.Script.User == "" {
 					c.add(Diagnostic{Pos: chk.end, Class: ClassGeneral,
-						Msg:  fmt.Sprintf("Unable to set default user for misc script %s - removing", cmdStr(chk.Misc.Script.Argv)),
+						Msg:  fmt.Sprintf("Unable to set default user for misc script %s - removing", CmdStr(chk.Misc.Script.Argv)),
 						Hint: "add 'user USER' to the MISC_CHECK, or set script_user in global_defs"})
 					continue
 				}
@@ -498,10 +498,10 @@ func checkLVSScripts(c *Ctx, cfg *Config) {
 					found, bad := note(s)
 					switch {
 					case !found:
-						c.add(Diagnostic{Pos: s.Pos, Class: ClassInfo, Msg: fmt.Sprintf("Disabling misc script %s since not found/accessible", cmdStr(s.Argv))})
+						c.add(Diagnostic{Pos: s.Pos, Class: ClassInfo, Msg: fmt.Sprintf("Disabling misc script %s since not found/accessible", CmdStr(s.Argv))})
 						continue
 					case bad && security:
-						c.add(Diagnostic{Pos: s.Pos, Class: ClassInfo, Msg: fmt.Sprintf("Disabling misc script %s due to insecure", cmdStr(s.Argv))})
+						c.add(Diagnostic{Pos: s.Pos, Class: ClassInfo, Msg: fmt.Sprintf("Disabling misc script %s due to insecure", CmdStr(s.Argv))})
 						continue
 					}
 				}

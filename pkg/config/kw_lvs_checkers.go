@@ -653,11 +653,11 @@ func lvsMiscEntries() map[string]Entry[chkCtx] {
 			}
 			s := &x.chk.Misc.Script
 			if n.NArgs() < 1 {
-				c.Errorf(n, "No user specified for misc checker script %s", cmdStr(s.Argv))
+				c.Errorf(n, "No user specified for misc checker script %s", CmdStr(s.Argv))
 				return
 			}
 			if _, ok := scriptUserOK(c, n.Arg(0), n.Arg(1)); !ok {
-				c.Errorf(n, "Failed to set uid/gid for misc checker script %s - removing", cmdStr(s.Argv))
+				c.Errorf(n, "Failed to set uid/gid for misc checker script %s - removing", CmdStr(s.Argv))
 				x.dropped = true
 				return
 			}

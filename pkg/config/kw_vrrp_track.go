@@ -108,7 +108,7 @@ var vrrpScriptTable = NewTable("vrrp_script", map[string]Entry[VRRPScript]{
 		}
 		s.User, s.Group = n.Arg(0), n.Arg(1)
 		if _, ok := scriptUserOK(c, s.User, s.Group); !ok {
-			c.Errorf(n, "Unable to set uid/gid for script %s", cmdStr(s.Argv))
+			c.Errorf(n, "Unable to set uid/gid for script %s", CmdStr(s.Argv))
 			s.User, s.Group = "", ""
 			s.userBad = true
 			return

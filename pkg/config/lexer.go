@@ -376,10 +376,10 @@ func (c *Ctx) NotifyCommand(n *Node) (argv []string, user, group string, ok bool
 	return l.argv, user, group, true
 }
 
-// cmdStr renders argv as keepalived's cmd_str quotes commands in its
+// CmdStr renders argv as keepalived's cmd_str quotes commands in its
 // messages: each word in single quotes, except a first word that is only a
 // redirection ("<file", a bash test for a file's existence).
-func cmdStr(argv []string) string {
+func CmdStr(argv []string) string {
 	var b strings.Builder
 	for i, a := range argv {
 		if i > 0 {

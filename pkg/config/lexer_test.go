@@ -167,10 +167,10 @@ func TestScriptArgv(t *testing.T) {
 			t.Errorf("NotifyCommand(%q) diagnostics %q, want %q", tt.raw, diags(c), tt.notify)
 		}
 	}
-	if got := cmdStr([]string{"/bin/true", "a b"}); got != "'/bin/true' 'a b'" {
+	if got := CmdStr([]string{"/bin/true", "a b"}); got != "'/bin/true' 'a b'" {
 		t.Errorf("cmdStr = %s", got)
 	}
-	if got := cmdStr([]string{"</etc/passwd"}); got != "</etc/passwd" {
+	if got := CmdStr([]string{"</etc/passwd"}); got != "</etc/passwd" {
 		t.Errorf("cmdStr = %s", got)
 	}
 }
