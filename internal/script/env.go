@@ -2,12 +2,13 @@ package script
 
 import (
 	"fmt"
-	"github.com/gokeepalived/gokeepalived/pkg/config"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/gokeepalived/gokeepalived/pkg/config"
 )
 
 // removedEnv are the variables a program never inherits from the daemon.
