@@ -176,18 +176,10 @@ func plainJob(keyword string, s *config.NotifyScript, timeout time.Duration) job
 // the generic script, the FIFO and the mail say FAULT (observed).
 func planInstance(s *settings, inst *config.VRRPInstance, st vrrp.State, prio int, lastMailed vrrp.State) plan {
 	shown := st
-	var specific *config.NotifyScript
-	var keyword string
+	specific, keyword := stateScript(&inst.Notifies, st)
 	timeout := time.Duration(0)
 	switch st {
-	case vrrp.Master:
-		specific, keyword = inst.NotifyMaster, "notify_master"
-	case vrrp.Backup:
-		specific, keyword = inst.NotifyBackup, "notify_backup"
-	case vrrp.Fault:
-		specific, keyword = inst.NotifyFault, "notify_fault"
 	case vrrp.Stopped:
-		specific, keyword = inst.NotifyStop, "notify_stop"
 		timeout = stopTimeout
 	case vrrp.Deleted:
 		if inst.NotifyDeleted {
@@ -211,20 +203,27 @@ func planInstance(s *settings, inst *config.VRRPInstance, st vrrp.State, prio in
 	return p
 }
 
-// planGroup: the sync group sg entered st.
-func planGroup(s *settings, sg *config.SyncGroup, st vrrp.State, lastMailed vrrp.State) plan {
-	var specific *config.NotifyScript
-	var keyword string
-	timeout := time.Duration(0)
+// stateScript is the specific notify script of an instance or a group
+// for a state it entered, with its keyword.
+func stateScript(n *config.Notifies, st vrrp.State) (*config.NotifyScript, string) {
 	switch st {
 	case vrrp.Master:
-		specific, keyword = sg.NotifyMaster, "notify_master"
+		return n.NotifyMaster, "notify_master"
 	case vrrp.Backup:
-		specific, keyword = sg.NotifyBackup, "notify_backup"
+		return n.NotifyBackup, "notify_backup"
 	case vrrp.Fault:
-		specific, keyword = sg.NotifyFault, "notify_fault"
+		return n.NotifyFault, "notify_fault"
 	case vrrp.Stopped:
-		specific, keyword = sg.NotifyStop, "notify_stop"
+		return n.NotifyStop, "notify_stop"
+	}
+	return nil, ""
+}
+
+// planGroup: the sync group sg entered st.
+func planGroup(s *settings, sg *config.SyncGroup, st vrrp.State, lastMailed vrrp.State) plan {
+	specific, keyword := stateScript(&sg.Notifies, st)
+	timeout := time.Duration(0)
+	if st == vrrp.Stopped {
 		timeout = stopTimeout // the generic run's; see stopTimeout
 	}
 	var p plan
