@@ -1,17 +1,18 @@
 // Command soak is `make soak`: reloads under traffic.
 //
 // Three routers run our keepalived (priorities 100, 90, 80; one VRRP
-// instance with a VIP, seed 001 §5.1's shape) and a TCP server each; a
+// instance with a VIP, seed 001 §5.1's shape, tracking a weighted
+// vrrp_script, with a generic notify script) and a TCP server each; a
 // client connects to the VIP every 10 ms for the whole run. Each round
 // rewrites every router's configuration (alternately the same file and
 // one with a second VIP and other timers — never a change of who should
 // be master) and sends SIGHUP to all three parents. After the rounds it
-// reports the requests the client lost, the state changes the daemons
-// logged, and each daemon's memory (RSS of the parent and its VRRP
+// reports the requests the client lost, the state and priority changes
+// the daemons logged, and each daemon's memory (RSS of the parent and its VRRP
 // child) after warm-up rounds (the Go heap grows to its working size over
 // the first few dozen reloads, then stays) and at the end. It exits 1 if
-// a request was lost, a state changed, or memory grew beyond the
-// allowance.
+// a request was lost, a state or a priority changed, or memory grew
+// beyond the allowance.
 //
 // Run as root from the repository: go run ./test/cmd/soak [-rounds 100].
 package main
@@ -70,10 +71,20 @@ func conf(i int, alt bool) string {
 		vips += "        " + vip2 + "/24 dev eth0\n"
 		extra = "    garp_master_delay 2\n    garp_master_refresh 30\n"
 	}
+	// A weighted script that always succeeds and a generic notify
+	// script: every reload hands the trackers and the notifier a new
+	// configuration, and neither may move the priority or notify.
 	return fmt.Sprintf(`global_defs {
    router_id R%d
    vrrp_garp_interval 0
    vrrp_gna_interval 0
+   enable_script_security
+   script_user root
+}
+vrrp_script chk {
+    script "/bin/true"
+    interval 1
+    weight -20
 }
 vrrp_instance VI_1 {
     state %s
@@ -87,6 +98,10 @@ vrrp_instance VI_1 {
     }
     virtual_ipaddress {
 %s    }
+    track_script {
+        chk
+    }
+    notify "/bin/true"
 %s}
 `, i+1, state, 100-10*i, vips, extra)
 }
@@ -111,9 +126,10 @@ func run(p *cmdutil.Program, bin string, rounds, maxGrowthKiB int) int {
 	if got := l.Dial(vip+":"+strconv.Itoa(port), time.Second); got != "r1" {
 		p.Fatalf("the client reaches %q through the VIP, want r1", got)
 	}
-	entering := make([]int, 3)
+	entering, prio := make([]int, 3), make([]int, 3)
 	for i, d := range ds {
 		entering[i] = d.Count("Entering")
+		prio[i] = d.Count("Changing effective priority")
 	}
 
 	stop := make(chan struct{})
@@ -176,11 +192,12 @@ func run(p *cmdutil.Program, bin string, rounds, maxGrowthKiB int) int {
 	}
 	for i, d := range ds {
 		changes := d.Count("Entering") - entering[i]
+		prioChanges := d.Count("Changing effective priority") - prio[i]
 		refused := d.Count("Reload refused")
 		growth := rssEnd[i] - rssWarm[i]
-		fmt.Printf("r%d: %d state changes, %d refused reloads, RSS %d KiB after the warm-up, %d KiB at the end (%+d KiB)\n",
-			i+1, changes, refused, rssWarm[i], rssEnd[i], growth)
-		if changes != 0 || refused != 0 || growth > maxGrowthKiB {
+		fmt.Printf("r%d: %d state changes, %d priority changes, %d refused reloads, RSS %d KiB after the warm-up, %d KiB at the end (%+d KiB)\n",
+			i+1, changes, prioChanges, refused, rssWarm[i], rssEnd[i], growth)
+		if changes != 0 || prioChanges != 0 || refused != 0 || growth > maxGrowthKiB {
 			fail = true
 		}
 	}
