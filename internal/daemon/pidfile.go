@@ -2,14 +2,15 @@ package daemon
 
 import (
 	"errors"
-
-	"github.com/gokeepalived/gokeepalived/internal/cli"
-	"github.com/gokeepalived/gokeepalived/pkg/config"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/gokeepalived/gokeepalived/internal/cli"
+	"github.com/gokeepalived/gokeepalived/pkg/config"
 )
 
 // Default pid files (-p, -r, -c), as keepalived's.
@@ -53,17 +54,27 @@ const (
 	identChecker = "Keepalived_healthcheckers"
 )
 
+// pidFileMode is the mode of every pid file: keepalived 2.2.7's are
+// 0644 whatever its umask (observed under 0177, 027, 022 and 0777, and
+// for a file that was 0600 before), so that anyone may read them.
+const pidFileMode os.FileMode = 0o644
+
 // writePidFile writes pid and a newline, as keepalived does, replacing
 // the file atomically so that a reader never sees it half written.
 func writePidFile(path string, pid int) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
+		return fmt.Errorf("pid file directory: %w", err)
 	}
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(strconv.Itoa(pid)+"\n"), 0o644); err != nil {
-		return err
+	err := os.WriteFile(tmp, []byte(strconv.Itoa(pid)+"\n"), pidFileMode)
+	if err == nil {
+		// The umask took bits off the mode WriteFile asked for.
+		err = os.Chmod(tmp, pidFileMode)
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
 		os.Remove(tmp)
 		return err
 	}

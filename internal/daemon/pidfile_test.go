@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -101,6 +102,43 @@ func TestPidPaths(t *testing.T) {
 		}
 		if got := pidPaths(o, tc.g); got != tc.want {
 			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// withUmask runs the rest of the test under mask (the process's: tests
+// that use it must not run in parallel with others).
+func withUmask(t *testing.T, mask int) {
+	t.Helper()
+	old := syscall.Umask(mask)
+	t.Cleanup(func() { syscall.Umask(old) })
+}
+
+// TestPidFileMode: keepalived 2.2.7's pid files are 0644 under any
+// umask (observed under 0177, 027, 022, 0777), also when the file was
+// there before with another mode.
+func TestPidFileMode(t *testing.T) {
+	for _, mask := range []int{0o177, 0o027, 0o022, 0o777, 0} {
+		withUmask(t, mask)
+		dir := t.TempDir()
+		fresh, old := filepath.Join(dir, "k.pid"), filepath.Join(dir, "old.pid")
+		if err := os.WriteFile(old, []byte("1\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{fresh, old} {
+			if err := writePidFile(p, 4321); err != nil {
+				t.Fatalf("umask %#o: %v", mask, err)
+			}
+			st, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Mode().Perm() != 0o644 {
+				t.Errorf("umask %#o: %s is %v, want 0644", mask, filepath.Base(p), st.Mode().Perm())
+			}
+		}
+		if left, _ := filepath.Glob(filepath.Join(dir, "*.tmp")); len(left) != 0 {
+			t.Errorf("left %q", left)
 		}
 	}
 }
