@@ -452,7 +452,7 @@ func (e *engine) instanceOf(in *instance, cfg *config.Config, h *hostFacts) dump
 		cmd := ""
 		for _, s := range cfg.VRRPScripts {
 			if s.Name == t.Name {
-				cmd = quoteArgv(s.Argv)
+				cmd = cmdStr(s.Argv)
 			}
 		}
 		d.TrackScripts = append(d.TrackScripts, dump.TrackedScript{Name: t.Name, Command: cmd, Weight: weight(t.Weight)})
@@ -538,11 +538,18 @@ func routeString(r *config.Route) string {
 	return b.String()
 }
 
-// quoteArgv is keepalived's form of a command line in its dumps: each
-// word in single quotes.
-func quoteArgv(argv []string) string {
+// cmdStr is a command line as keepalived's dumps show it (its cmd_str,
+// for vrrp_scripts, notify scripts and the checker's scripts alike):
+// each word in single quotes, but a first word that is a redirection
+// ("</path", ">/path") left bare (keepalived 2.2.7 observed: a
+// vrrp_script "</tmp/flag arg" is shown as </tmp/flag 'arg').
+func cmdStr(argv []string) string {
 	q := make([]string, len(argv))
 	for i, a := range argv {
+		if i == 0 && (strings.HasPrefix(a, "<") || strings.HasPrefix(a, ">")) {
+			q[i] = a
+			continue
+		}
 		q[i] = "'" + a + "'"
 	}
 	return strings.Join(q, " ")
@@ -563,7 +570,7 @@ func notifyOf(n *config.Notifies, rxLower *config.NotifyScript, g *config.Global
 		if s.src == nil {
 			continue
 		}
-		*s.dst = quoteArgv(s.src.Argv)
+		*s.dst = cmdStr(s.src.Argv)
 		if s.src.User != "" {
 			user, group = s.src.User, s.src.Group
 		}

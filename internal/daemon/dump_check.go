@@ -134,20 +134,6 @@ func forwardingOf(f config.Forwarding) dump.Forwarding {
 	return dump.Forwarding{Method: f.Method, TunnelType: f.TunnelType, TunnelPort: f.TunnelPort, TunnelCsum: f.TunnelCsum}
 }
 
-// cmdStr is keepalived's cmd_str: each word in single quotes, but a
-// first word that is a redirection ("</path") left bare.
-func cmdStr(argv []string) string {
-	q := make([]string, len(argv))
-	for i, a := range argv {
-		if i == 0 && (strings.HasPrefix(a, "<") || strings.HasPrefix(a, ">")) {
-			q[i] = a
-			continue
-		}
-		q[i] = "'" + a + "'"
-	}
-	return strings.Join(q, " ")
-}
-
 // script is a script with the user it runs as: its own, else
 // global_defs' script_user, else keepalived's default.
 func (b *checkBuilder) script(s *config.Script) *dump.NotifyCmd {
