@@ -256,13 +256,12 @@ func (m *Machine) initState(now time.Time) {
 		m.msDownTimer = 1
 		return
 	}
-	if newState == Backup && m.want == Master {
-		// Held back by its sync group: allow one interval for another
-		// master to show itself.
-		m.msDownTimer = m.masterAdverInt + m.skewMin()
-	} else {
-		m.msDownTimer = m.msDown()
-	}
+	// keepalived's vrrp_init_state has a shorter first timer (one
+	// interval plus the minimum skew) for a member its group holds in
+	// BACKUP while it wants MASTER, but 2.2.7 does not take it at start
+	// (observed: such members wait the full interval). NewGroup makes
+	// them want BACKUP, so every start here is a plain backup's.
+	m.msDownTimer = m.msDown()
 	begin := m.state
 	m.restoreInterface(false)
 	if up && newState != Fault && m.inits() == 0 && !groupInit {

@@ -35,6 +35,17 @@ func NewGroup(name string, members ...*Machine) *Group {
 			g.state = Backup
 		}
 	}
+	// A group that starts in BACKUP overrides its members' "state
+	// MASTER": each starts wanting BACKUP, with the full
+	// Master_Down_Interval, so the first to time out waits for the
+	// others (observed with keepalived 2.2.7: two state MASTER members
+	// of priority 100 time out 3×advert_int + skew after start, and an
+	// owner among non-owners gets no 1 µs shortcut).
+	if g.state == Backup {
+		for _, m := range g.members {
+			m.want = Backup
+		}
+	}
 	return g
 }
 

@@ -39,9 +39,6 @@ func (m *Machine) skew() int64 {
 	return skewCalc(m.p.Version, m.masterAdverInt, int64(256-m.effPrio))
 }
 
-// skewMin is the skew of priority 255 (one 256th of an interval).
-func (m *Machine) skewMin() int64 { return skewCalc(m.p.Version, m.masterAdverInt, 1) }
-
 func (m *Machine) msDown() int64 {
 	return int64(m.p.DownTimerAdverts)*m.masterAdverInt + m.skew()
 }
