@@ -4,7 +4,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"os/user"
 	"syscall"
 
 	"github.com/gokeepalived/gokeepalived/internal/cli"
@@ -40,11 +39,10 @@ func serveChecker(o cli.Options, cfg *config.Config, log logging.Logger, env run
 	if len(cfg.VirtualServers) > 0 || len(cfg.VirtualServerGroups) > 0 {
 		logging.Infof(log, fmtUnsupported, "virtual_server (IPVS and health checkers)")
 	}
-	users := scriptUserNote{missing: defaultUserMissing}
 	if checkerScriptWithoutUser(cfg) {
 		// keepalived's checker looks the default user up while it reads
 		// a script that names none.
-		users.note(log, cfg)
+		scriptUser.note(log, cfg)
 	}
 	env.ack(nil)
 	for {
@@ -54,7 +52,7 @@ func serveChecker(o cli.Options, cfg *config.Config, log logging.Logger, env run
 			case syscall.SIGTERM:
 				return 0
 			case syscall.SIGUSR1:
-				writeCheckData(cfg, log, &users)
+				writeCheckData(cfg, log)
 			}
 		case m, ok := <-env.ctl:
 			if !ok {
@@ -67,6 +65,9 @@ func serveChecker(o cli.Options, cfg *config.Config, log logging.Logger, env run
 				env.gen = m.Generation
 				if c := loadSnapshot(&m.Snapshot); c != nil {
 					cfg = c
+					if mask, ok := reloadUmask(o, &c.Global); ok {
+						env.setUmask(mask)
+					}
 				}
 				env.ack(nil)
 			case *ipc.Ping:
@@ -75,7 +76,7 @@ func serveChecker(o cli.Options, cfg *config.Config, log logging.Logger, env run
 				logging.Detailf(log, fmtRelayed, m.Instance, m.State)
 			case *ipc.Dump:
 				if m.Kind == ipc.DumpData {
-					writeCheckData(cfg, log, &users)
+					writeCheckData(cfg, log)
 				}
 			}
 		}
@@ -84,42 +85,15 @@ func serveChecker(o cli.Options, cfg *config.Config, log logging.Logger, env run
 
 // writeCheckData is the checker's part of SIGUSR1:
 // keepalived_check.data in $TMPDIR or /tmp.
-func writeCheckData(cfg *config.Config, log logging.Logger, users *scriptUserNote) {
+func writeCheckData(cfg *config.Config, log logging.Logger) {
 	logging.Infof(log, fmtDumpCheck, os.Getpid())
-	if cfg.Global.ScriptUser == "" {
-		// The global section's "Default script uid:gid" looks it up.
-		users.note(log, cfg)
-	}
+	// The global section's "Default script uid:gid" looks it up.
+	scriptUser.note(log, cfg)
 	s := checkSnapshot(cfg, liveFacts())
-	err := dump.WriteFile(dump.Dir(), dump.CheckDataFile, func(w io.Writer) error { return dump.WriteCheckData(w, s) })
+	err := writeDump(dump.CheckDataFile, func(w io.Writer) error { return dump.WriteCheckData(w, s) })
 	if err != nil {
 		logging.Errorf(log, fmtDumpFailed, dump.CheckDataFile, err)
 	}
-}
-
-// scriptUserNote logs keepalived's "Script user 'keepalived_script'
-// does not exist" the first time the process needs the default script
-// user and it is missing: keepalived looks it up once per process
-// (observed: once in each of its processes at their first dump, and not
-// at the second).
-type scriptUserNote struct {
-	done    bool
-	missing func() bool
-}
-
-func (n *scriptUserNote) note(log logging.Logger, cfg *config.Config) {
-	if n.done || cfg.Global.ScriptUser != "" {
-		return
-	}
-	n.done = true
-	if n.missing() {
-		logging.Infof(log, fmtNoScriptUser, defaultScriptUser)
-	}
-}
-
-func defaultUserMissing() bool {
-	_, err := user.Lookup(defaultScriptUser)
-	return err != nil
 }
 
 // checkerScriptWithoutUser reports whether the checker's configuration

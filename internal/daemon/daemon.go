@@ -27,7 +27,7 @@ import (
 // Run runs the daemon until it is told to stop and returns the exit
 // status.
 func Run(opts cli.Options) int {
-	env := runEnv{args: os.Args, stderr: os.Stderr, load: config.Load}
+	env := runEnv{args: os.Args, stderr: os.Stderr, load: config.Load, umask: syscall.Umask}
 	if opts.Child != "" {
 		return runChild(opts, env)
 	}
@@ -62,6 +62,16 @@ type runEnv struct {
 	gen uint64
 	// respawn: this child replaces one that died.
 	respawn bool
+	// umask sets the process's file creation mask (syscall.Umask); nil
+	// leaves it alone (tests run in one process with others).
+	umask func(mask int) (old int)
+}
+
+// setUmask gives the process the mask keepalived would run under.
+func (e runEnv) setUmask(mask uint32) {
+	if e.umask != nil {
+		e.umask(int(mask))
+	}
 }
 
 // ack tells the parent the configuration is applied (err nil) or why
@@ -90,6 +100,10 @@ func run(o cli.Options, env runEnv) int {
 	for _, l := range startupLines(env.args, cli.SystemVersionInfo()) {
 		logging.Infof(log, "%s", l)
 	}
+	// keepalived runs under -u, or its default 0177, from the start (with
+	// -n too: /proc/PID/status says "Umask: 0177"); global_defs' umask
+	// replaces the default once the configuration is read.
+	env.setUmask(processUmask(o, nil))
 	// keepalived logs its last line on every way out but one: a daemon
 	// that is already running (2.2.7 observed).
 	stopped := true
@@ -117,6 +131,7 @@ func run(o cli.Options, env runEnv) int {
 	if !ok {
 		return code
 	}
+	env.setUmask(processUmask(o, &cfg.Global))
 	pids := pidPaths(o, &cfg.Global)
 	if alreadyRunning(pids, pid) {
 		logging.Infof(log, msgAlreadyRun)
@@ -140,6 +155,11 @@ func run(o cli.Options, env runEnv) int {
 		return exitSetup
 	}
 	defer removePidFile(mainPid, pid)
+	// keepalived's parent says what it thinks of the configuration once
+	// its pid file is written, before it starts any child.
+	for _, l := range configNotices(cfg) {
+		logging.Infof(log, "%s", l)
+	}
 
 	code = supervise(o, cfg, diags, rec, log, env)
 	// keepalived's parent reports its and its children's CPU time, with
@@ -184,24 +204,29 @@ func orDefault(s, def string) string {
 	return s
 }
 
-// usage is the CPU time used, for keepalived's "Stopped - used" line.
-func usage() []any {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return []any{int64(ru.Utime.Sec), int64(ru.Utime.Usec), int64(ru.Stime.Sec), int64(ru.Stime.Usec)}
+// childStopped is a child's last line: keepalived's children say
+// "Stopped", or with -D the CPU time they used, with their own children's
+// when those used any user time (keepalived 2.2.7 observed: a checker
+// that ran modprobe, a VRRP child that ran a vrrp_script, get the
+// "(self/children)" form; a VRRP child that ran nothing the short one).
+// The flag is the caller's role, which keepalived's choice does not
+// depend on.
+func childStopped(log logging.Logger, o cli.Options, _ bool) {
+	var self, kids syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &kids)
+	logging.Infof(log, "%s", stoppedLine(o.LogDetail > 0, &self, &kids))
 }
 
-// childStopped is a child's last line: keepalived's children say
-// "Stopped", or with -D their CPU time instead (the checker's with its
-// own children's, as keepalived's checker child runs scripts).
-func childStopped(log logging.Logger, o cli.Options, checker bool) {
+// stoppedLine is the text of childStopped for the given usage.
+func stoppedLine(detail bool, self, kids *syscall.Rusage) string {
 	switch {
-	case o.LogDetail == 0:
-		logging.Infof(log, msgStoppedChild)
-	case checker:
-		logging.Infof(log, fmtStoppedCheck, cpuUsage()...)
+	case !detail:
+		return msgStoppedChild
+	case kids.Utime.Sec != 0 || kids.Utime.Usec != 0:
+		return fmt.Sprintf(fmtStoppedWithKids, cpuTimes(self, kids)...)
 	default:
-		logging.Infof(log, fmtStoppedUsage, usage()...)
+		return fmt.Sprintf(fmtStoppedUsage, int64(self.Utime.Sec), int64(self.Utime.Usec), int64(self.Stime.Sec), int64(self.Stime.Usec))
 	}
 }
 
@@ -211,6 +236,12 @@ func cpuUsage() []any {
 	var self, kids syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &self)
 	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &kids)
+	return cpuTimes(&self, &kids)
+}
+
+// cpuTimes are the arguments of keepalived's self/children lines: user
+// time self and children, then system time self and children.
+func cpuTimes(self, kids *syscall.Rusage) []any {
 	return []any{int64(self.Utime.Sec), int64(self.Utime.Usec), int64(kids.Utime.Sec), int64(kids.Utime.Usec),
 		int64(self.Stime.Sec), int64(self.Stime.Usec), int64(kids.Stime.Sec), int64(kids.Stime.Usec)}
 }

@@ -1,13 +1,18 @@
 package daemon
 
 import (
+	"bufio"
+	"bytes"
+	"fmt"
 	"io"
 	"net"
 	"net/netip"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gokeepalived/gokeepalived/internal/dump"
 	"github.com/gokeepalived/gokeepalived/internal/ipc"
@@ -48,8 +53,12 @@ func (l *loop) dump(k ipc.DumpKind) {
 		return
 	}
 	logging.Infof(l.log, line, os.Getpid())
+	if cfg := l.eng.config(); k == ipc.DumpData && cfg != nil {
+		// keepalived.data's "Default script uid:gid" looks the user up.
+		scriptUser.note(l.log, cfg)
+	}
 	s = l.eng.snapshot(liveFacts())
-	if err := dump.WriteFile(dump.Dir(), name, write); err != nil {
+	if err := writeDump(name, write); err != nil {
 		logging.Errorf(l.log, fmtDumpFailed, name, err)
 	}
 	if k == ipc.DumpStatsClear {
@@ -65,11 +74,96 @@ func writeParentData(cfg *config.Config, log logging.Logger) {
 		cfg = config.NewConfig()
 	}
 	logging.Infof(log, fmtDumpParent, os.Getpid())
+	scriptUser.note(log, cfg)
 	g := globalOf(&cfg.Global, liveFacts(), true)
-	err := dump.WriteFile(dump.Dir(), dump.ParentDataFile, func(w io.Writer) error { return dump.WriteParentData(w, &g) })
+	err := writeDump(dump.ParentDataFile, func(w io.Writer) error { return dump.WriteParentData(w, &g) })
 	if err != nil {
 		logging.Errorf(log, fmtDumpFailed, dump.ParentDataFile, err)
 	}
+}
+
+// writeDump writes one dump file in $TMPDIR or /tmp with the mode
+// keepalived's have: 0666 less the process's umask, as fopen makes them
+// (keepalived 2.2.7 observed: 0640 under umask 027, 0644 under 022, 0600
+// under its default 0177). dump.WriteFile makes it 0600, the mode is
+// widened once the file is in place.
+func writeDump(name string, write func(io.Writer) error) error {
+	dir := dump.Dir()
+	if err := dump.WriteFile(dir, name, write); err != nil {
+		return err
+	}
+	mask, err := currentUmask()
+	if err != nil {
+		return err
+	}
+	return os.Chmod(filepath.Join(dir, name), dumpFileMode(mask))
+}
+
+// dumpFileMode is the mode a file created 0666 gets under mask.
+func dumpFileMode(mask uint32) os.FileMode {
+	return 0o666 &^ os.FileMode(mask&0o777)
+}
+
+// currentUmask reads the process's umask from /proc/self/status (Linux
+// 4.7 and later): syscall.Umask can only read it by changing it, which
+// would race with the files other goroutines create.
+func currentUmask() (uint32, error) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, fmt.Errorf("read umask: %w", err)
+	}
+	return parseUmask(b)
+}
+
+// parseUmask finds the "Umask:" line of a /proc/PID/status text.
+func parseUmask(status []byte) (uint32, error) {
+	sc := bufio.NewScanner(bytes.NewReader(status))
+	for sc.Scan() {
+		v, ok := strings.CutPrefix(sc.Text(), "Umask:")
+		if !ok {
+			continue
+		}
+		m, err := strconv.ParseUint(strings.TrimSpace(v), 8, 32)
+		if err != nil || m > 0o777 {
+			return 0, fmt.Errorf("read umask: bad Umask line %q", sc.Text())
+		}
+		return uint32(m), nil
+	}
+	return 0, fmt.Errorf("read umask: no Umask line in /proc/self/status")
+}
+
+// scriptUser is the process's "Script user 'keepalived_script' does not
+// exist" note. keepalived looks its default script user up once per
+// process, the first time it needs it (observed: a VRRP child or a
+// checker with a script that names no user at start-up; otherwise at
+// the first SIGUSR1 dump, in the parent and in each child, and not at
+// the second, nor at a stats or JSON dump).
+var scriptUser = &scriptUserNote{missing: defaultUserMissing}
+
+// scriptUserNote logs keepalived's line the first time it is asked
+// while the configuration leaves the default user to find and that user
+// is missing.
+type scriptUserNote struct {
+	mu      sync.Mutex
+	done    bool
+	missing func() bool
+}
+
+func (n *scriptUserNote) note(log logging.Logger, cfg *config.Config) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.done || cfg.Global.ScriptUser != "" {
+		return
+	}
+	n.done = true
+	if n.missing() {
+		logging.Infof(log, fmtNoScriptUser, defaultScriptUser)
+	}
+}
+
+func defaultUserMissing() bool {
+	_, err := user.Lookup(defaultScriptUser)
+	return err != nil
 }
 
 // liveFacts reads the host: the name, the script users, the interfaces

@@ -50,7 +50,8 @@ type parent struct {
 	// states is the VRRP child's latest report per instance.
 	states map[string]*ipc.VRRPState
 
-	ready      bool // READY=1 sent after the first configuration
+	ready      bool // the first children run their configuration ("Startup complete")
+	notified   bool // READY=1 sent (and env.ready called)
 	reloadGen  uint64
 	stopping   bool
 	stopCode   int
@@ -70,24 +71,17 @@ func supervise(o cli.Options, cfg *config.Config, diags config.Diagnostics, rec 
 	signal.Notify(sigs, append(append([]os.Signal{syscall.SIGHUP}, stopSignals...), dumpSignals...)...)
 	defer signal.Stop(sigs)
 
-	if o.VRRP {
-		p.children = append(p.children, &child{role: ipc.RoleVRRP, what: "VRRP", flag: "--child=vrrp",
-			pidFile: pidPaths(o, &cfg.Global).vrrp, policy: respawnPolicy{noRespawn: o.DontRespawn}})
-	}
-	if o.Checker && (len(cfg.VirtualServers) > 0 || len(cfg.VirtualServerGroups) > 0 || o.RunAll) {
-		p.children = append(p.children, &child{role: ipc.RoleChecker, what: "Healthcheck", flag: "--child=checker",
-			pidFile: pidPaths(o, &cfg.Global).checkers, policy: respawnPolicy{noRespawn: o.DontRespawn}})
-	}
-	for _, c := range p.children {
-		if err := c.spawn(p.args, p.events); err != nil {
-			logging.Errorf(log, fmtSetupFailed, err)
-			p.stop(exitSetup)
+	for _, c := range p.wanted(cfg, true) {
+		if p.stopping {
 			break
 		}
-		logging.Infof(log, fmtChildStarted, c.what, c.cmd.Process.Pid)
+		p.start(c)
 	}
 	if len(p.children) == 0 {
-		p.markReady()
+		// keepalived's parent runs on, idle, and says why nothing
+		// happens; a reload may give it something to run.
+		logging.Infof(log, msgNothingToRun)
+		p.notifyReady()
 	}
 
 	ping := time.NewTicker(pingEvery)
@@ -140,6 +134,44 @@ func childArgs(args []string) []string {
 		return nil
 	}
 	return append([]string(nil), args[1:]...)
+}
+
+// wanted adds the children cfg needs (childrenToRun) that the parent
+// does not have yet, and returns them in the order keepalived 2.2.7
+// starts them: the checker, then VRRP. At start-up the pid file of a
+// child that does not run is removed (a stale one would say it runs:
+// keepalived's parent removes it too, observed).
+func (p *parent) wanted(cfg *config.Config, startup bool) []*child {
+	vrrpOn, checkerOn := childrenToRun(p.o, cfg)
+	have := map[ipc.Role]bool{}
+	for _, c := range p.children {
+		have[c.role] = true
+	}
+	paths := pidPaths(p.o, &cfg.Global)
+	var added []*child
+	for _, k := range []struct {
+		role       ipc.Role
+		on         bool
+		what, flag string
+		pidFile    string
+	}{
+		{ipc.RoleChecker, checkerOn, "Healthcheck", "--child=checker", paths.checkers},
+		{ipc.RoleVRRP, vrrpOn, "VRRP", "--child=vrrp", paths.vrrp},
+	} {
+		switch {
+		case have[k.role]:
+		case k.on:
+			c := &child{role: k.role, what: k.what, flag: k.flag, pidFile: k.pidFile,
+				policy: respawnPolicy{noRespawn: p.o.DontRespawn}}
+			p.children = append(p.children, c)
+			added = append(added, c)
+		case startup:
+			// No live daemon names it (run checked before the
+			// parent's pid file was written).
+			os.Remove(k.pidFile)
+		}
+	}
+	return added
 }
 
 func (p *parent) start(c *child) {
@@ -255,6 +287,9 @@ func (p *parent) reload() {
 		p.notify.Send(sdnotify.Ready)
 		return
 	}
+	if mask, ok := reloadUmask(p.o, &cfg.Global); ok {
+		p.env.setUmask(mask)
+	}
 	p.gen++
 	p.snap = rec.snapshot(p.gen, config.Options{File: p.o.ConfigFile, ConfigID: p.o.ConfigID, AllConfig: p.o.AllConfig})
 	p.known = knownErrors(diags)
@@ -268,7 +303,15 @@ func (p *parent) reload() {
 			}
 		}
 	}
-	if !sent {
+	// A child the new configuration needs starts now and takes it from
+	// its first message; the reload is done when it has acknowledged it.
+	added := p.wanted(cfg, false)
+	for _, c := range added {
+		if !p.stopping {
+			p.start(c)
+		}
+	}
+	if !sent && (len(added) == 0 || p.stopping) {
 		p.reloadDone()
 	}
 }
@@ -351,11 +394,22 @@ func (p *parent) markReady() {
 	p.ready = true
 	// keepalived's parent says so once its children are up.
 	logging.Infof(p.log, msgStartup)
+	p.notifyReady()
+	trimMemory()
+}
+
+// notifyReady tells systemd (and a test) that the daemon is up, once: its
+// children run their configuration, or it has none to run and waits, idle
+// but healthy, for a reload.
+func (p *parent) notifyReady() {
+	if p.notified {
+		return
+	}
+	p.notified = true
 	p.notify.Send(sdnotify.Ready)
 	if p.env.ready != nil {
 		p.env.ready()
 	}
-	trimMemory()
 }
 
 // ended handles a child's exit: a stop in progress goes on; otherwise

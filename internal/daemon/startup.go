@@ -26,20 +26,21 @@ const (
 	// The parent's, once its pid file is written, when global_defs has
 	// no max_auto_priority (0 counts as none; -1 disables and silences).
 	msgMaxAutoPriority = "NOTICE: setting config option max_auto_priority should result in better keepalived performance"
-	// The parent's, instead of "Startup complete", when no child has
-	// anything to run.
+	// The parent's, instead of "Startup complete", when it starts no
+	// child; it then runs on, idle, until a reload gives it something to
+	// run (keepalived 2.2.7 observed).
 	msgNothingToRun = "Warning - keepalived has no configuration to run"
 	// Each process's, the first time it needs the default script user
-	// (a script to run, a dump's "Default script uid:gid") and
+	// (a script to run, a SIGUSR1 dump's "Default script uid:gid") and
 	// keepalived_script does not exist; once per process.
-	fmtNoScriptUser = "Script user '%s' does not exist"
-	msgAlreadyRun   = "daemon is already running"
-	msgStopping     = "Stopping"
-	fmtStoppedUsage = "Stopped - used %d.%06d user time, %d.%06d system time"
-	fmtStoppedCheck = "Stopped - used (self/children) %d.%06d/%d.%06d user time, %d.%06d/%d.%06d system time"
-	fmtCPUUsage     = "CPU usage (self/children) user: %d.%06d/%d.%06d system: %d.%06d/%d.%06d"
-	msgStoppedChild = "Stopped"
-	fmtStopped      = "Stopped %s"
+	fmtNoScriptUser    = "Script user '%s' does not exist"
+	msgAlreadyRun      = "daemon is already running"
+	msgStopping        = "Stopping"
+	fmtStoppedUsage    = "Stopped - used %d.%06d user time, %d.%06d system time"
+	fmtStoppedWithKids = "Stopped - used (self/children) %d.%06d/%d.%06d user time, %d.%06d/%d.%06d system time"
+	fmtCPUUsage        = "CPU usage (self/children) user: %d.%06d/%d.%06d system: %d.%06d/%d.%06d"
+	msgStoppedChild    = "Stopped"
+	fmtStopped         = "Stopped %s"
 
 	// The VRRP child's start-up detail lines (-D), in this order before
 	// its first "(VI_1) Entering ... STATE": the two netlink sockets, one
@@ -193,7 +194,9 @@ func configNotices(cfg *config.Config) []string {
 // vrrp_instance or static addresses, routes or rules, the checker child
 // when the checkers run (not -P) and it has a virtual_server; --all
 // starts both regardless. With neither the parent logs msgNothingToRun
-// and waits for a reload. keepalived decides on the keyword alone, so a
+// and waits for a reload; a reload starts the children the new
+// configuration needs, and leaves running those it no longer needs
+// (observed). keepalived decides on the keyword alone, so a
 // virtual_server it later drops (no real server) still starts its
 // checker; ours are the ones the configuration kept.
 func childrenToRun(o cli.Options, cfg *config.Config) (vrrp, checker bool) {
@@ -201,4 +204,16 @@ func childrenToRun(o cli.Options, cfg *config.Config) (vrrp, checker bool) {
 		len(cfg.StaticAddresses) > 0 || len(cfg.StaticRoutes) > 0 || len(cfg.StaticRules) > 0)
 	checker = o.Checker && (o.RunAll || len(cfg.VirtualServers) > 0)
 	return vrrp, checker
+}
+
+// reloadUmask is the umask a reload sets: global_defs' umask when the
+// new configuration has one and -u did not override it. keepalived's
+// parent and children set it as they read the file again; a file
+// without the keyword leaves the mask as it was (2.2.7 observed: 027
+// stays after a reload to a file without umask).
+func reloadUmask(o cli.Options, g *config.GlobalDefs) (uint32, bool) {
+	if o.UmaskSet || g.Umask == nil {
+		return 0, false
+	}
+	return *g.Umask, true
 }

@@ -322,3 +322,26 @@ func FuzzAbsConfigFile(f *testing.F) {
 		}
 	})
 }
+
+// TestReloadUmask: a reload sets global_defs' umask unless -u was given;
+// a file without the keyword leaves the mask alone (keepalived 2.2.7
+// observed, parent and VRRP child: 0177 → 027 by a reload adding
+// "umask 027", 027 kept by a reload removing it, -u 022 kept over it).
+func TestReloadUmask(t *testing.T) {
+	m := uint32(0o027)
+	for _, c := range []struct {
+		args []string
+		g    config.GlobalDefs
+		want uint32
+		set  bool
+	}{
+		{nil, config.GlobalDefs{Umask: &m}, 0o027, true},
+		{nil, config.GlobalDefs{}, 0, false},
+		{[]string{"-u", "022"}, config.GlobalDefs{Umask: &m}, 0, false},
+	} {
+		got, set := reloadUmask(cli.Parse(c.args).Options, &c.g)
+		if got != c.want || set != c.set {
+			t.Errorf("%q %v: %#o %v, want %#o %v", c.args, c.g.Umask != nil, got, set, c.want, c.set)
+		}
+	}
+}
