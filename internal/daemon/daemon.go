@@ -1,13 +1,16 @@
-// Package daemon is the keepalived daemon: for now the VRRP side in one
-// process (the parent/children split is a later step). It loads the
-// configuration, writes the pid files, sets up the host (left-overs of a
-// killed daemon removed, raw sockets opened), builds one state machine
-// per vrrp_instance and runs them in one event loop: adverts received,
-// timers expired, links going up and down become events for the machines
-// (internal/vrrp), whose actions it carries out: adverts sent, addresses
-// added and removed, gratuitous ARPs scheduled, lines logged. SIGTERM and
-// SIGINT stop it cleanly (masters send priority 0, VIPs removed unless
-// -V); SIGHUP is logged and ignored until reloads exist.
+// Package daemon is the keepalived daemon, as keepalived's processes:
+// the parent reads and checks the configuration, writes its pid file,
+// starts the children the configuration needs (the checker and the VRRP
+// child, re-executions of this binary) and supervises them — reloads on
+// SIGHUP, dump signals passed on, a dead child respawned, an ordered stop
+// on SIGTERM. The VRRP child sets up the host (left-overs of a killed
+// daemon removed, raw sockets opened), builds one state machine per
+// vrrp_instance and runs them in one event loop: adverts received, timers
+// expired, links and tracked objects changing become events for the
+// machines (internal/vrrp), whose actions it carries out: adverts sent,
+// addresses added and removed, gratuitous ARPs scheduled, scripts run,
+// lines logged. The checker child takes part in the process model and
+// writes keepalived_check.data; its health checkers are a later step.
 package daemon
 
 import (
