@@ -20,6 +20,9 @@ func (Reload) isEvent() {}
 
 func (m *Machine) reload(p Params, now time.Time) {
 	p = withDefaults(p)
+	// What the trackers added before the reload: a change of the
+	// effective priority they take part in is logged (below).
+	oldEff, oldShare := m.effPrio, m.totalPriority()-m.basePrio
 	old := m.trackers
 	m.trackers = nil
 	for _, t := range p.Trackers {
@@ -51,11 +54,23 @@ func (m *Machine) reload(p Params, now time.Time) {
 		m.masterAdverInt = m.adverInt
 		return
 	}
-	// The new base priority is not a tracker change: no "Changing
-	// effective priority" line.
 	m.effPrio = p.Priority
 	if p.Priority != PrioOwner {
 		m.effPrio = EffectivePriority(m.basePrio, m.totalPriority())
+	}
+	// A new base priority alone is not a tracker change: no line, as
+	// keepalived. When trackers add to the priority before or after
+	// (e.g. a script's weight changed), keepalived 2.2.7 logs "Changing
+	// effective priority from <base> to <total>" on every reload, even
+	// an unchanged one, and writes BACKUP_PRIORITY to notify_fifo even
+	// for a master (observed, test/tracking). Ours says only what
+	// changed: the line with the old and new effective priorities, and
+	// the priority event in the instance's own state.
+	if m.effPrio != oldEff && (oldShare != 0 || m.totalPriority() != m.basePrio) {
+		m.log(msgChangePrio, p.Name, oldEff, m.effPrio)
+		if p.NotifyPriorityChanges {
+			m.emit(Action{Kind: ActNotifyEvent, Event: EventPriorityChange, State: m.state, Priority: m.effPrio})
+		}
 	}
 	// keepalived's reloaded instance starts from its own interval; a v3
 	// backup adopts the master's again from its next advert.
