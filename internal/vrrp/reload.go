@@ -1,6 +1,9 @@
 package vrrp
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Reload hands a running instance the parameters of a reloaded
 // configuration (SIGHUP). The caller reloads only an instance whose
@@ -11,9 +14,10 @@ import "time"
 // keepalived keeps an instance's state across a reload
 // (restore_vrrp_state): a master stays master, a backup stays backup, and
 // nothing is given up and taken again. A master re-sends an advert at
-// once, logs "setting VIPs." and announces every address again; the
-// caller turns ActAddVIPs/Routes/Rules into the difference between the
-// old and the new sets, so that an unchanged address is never touched.
+// once, logs "setting VIPs." and, when its addresses changed, announces
+// every address again; the caller turns ActAddVIPs/Routes/Rules into the
+// difference between the old and the new sets, so that an unchanged
+// address is never touched.
 type Reload struct{ Params Params }
 
 func (Reload) isEvent() {}
@@ -94,7 +98,13 @@ func (m *Machine) reload(p Params, now time.Time) {
 		if p.Rules || prev.Rules {
 			m.emit(Action{Kind: ActAddRules})
 		}
-		m.linkUpdate(p.GARPRepeat)
+		// keepalived 2.2.7 announces the addresses again only when
+		// they changed (observed: a reload with the same addresses sends
+		// no gratuitous ARP; one that adds a VIP sends the usual batch
+		// for every VIP).
+		if !slices.Equal(prev.VIPs, p.VIPs) || !slices.Equal(prev.EVIPs, p.EVIPs) {
+			m.linkUpdate(p.GARPRepeat)
+		}
 		m.clearMain()
 		m.initSands(now)
 	case Backup:
