@@ -98,11 +98,8 @@ func runChild(o cli.Options, env runEnv) int {
 
 	if role == ipc.RoleChecker {
 		code := serveChecker(o, cfg, log, env)
-		childStopped(log, o, true)
+		childStopped(log, o)
 		return code
-	}
-	if !o.VRRP {
-		logging.Infof(log, fmtNoVRRP)
 	}
 	specs, err := buildSpecs(cfg)
 	if err != nil {
@@ -111,7 +108,7 @@ func runChild(o cli.Options, env runEnv) int {
 		return exitChildConfig
 	}
 	code := serve(o, cfg, specs, log, env)
-	childStopped(log, o, false)
+	childStopped(log, o)
 	return code
 }
 

@@ -9,8 +9,8 @@ import (
 // Exit statuses of a daemon that cannot start, as keepalived 2.2.7's
 // (checked in a namespace lab): a configuration its VRRP child refuses
 // (no virtual_router_id, a missing interface) ends the parent with 2; a
-// configuration file missing under -e (or an include the include variant
-// requires) with 6.
+// missing main configuration file (with or without -e), a missing file
+// under -e, or an include the include variant requires, with 6.
 const (
 	exitConfig      = 2
 	exitConfigFiles = 6
@@ -31,11 +31,9 @@ func readConfig(o cli.Options, load loader, log logging.Logger) (cfg *config.Con
 	logging.Detailf(log, fmtOpening, o.ConfigFile)
 	if d, bad := cli.MainFileProblem(o.ConfigFile, o.AllConfig); bad {
 		logging.Infof(log, "%s", d.String())
-		if o.AllConfig {
-			return nil, config.Diagnostics{d}, exitConfigFiles, false
-		}
-		// keepalived runs on, with nothing configured.
-		return config.NewConfig(), config.Diagnostics{d}, 0, true
+		// keepalived 2.2.7's daemon stops with 6, -e or not (observed:
+		// a missing file and a directory); a reload keeps running.
+		return nil, config.Diagnostics{d}, exitConfigFiles, false
 	}
 	logging.Infof(log, fmtConfiguration, o.ConfigFile)
 	cfg, diags = load(config.Options{File: o.ConfigFile, ConfigID: o.ConfigID, AllConfig: o.AllConfig})

@@ -212,9 +212,7 @@ func orDefault(s, def string) string {
 // when those used any user time (keepalived 2.2.7 observed: a checker
 // that ran modprobe, a VRRP child that ran a vrrp_script, get the
 // "(self/children)" form; a VRRP child that ran nothing the short one).
-// The flag is the caller's role, which keepalived's choice does not
-// depend on.
-func childStopped(log logging.Logger, o cli.Options, _ bool) {
+func childStopped(log logging.Logger, o cli.Options) {
 	var self, kids syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &self)
 	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &kids)

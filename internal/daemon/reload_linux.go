@@ -18,6 +18,9 @@ type reloader struct {
 	host *host
 	// scripts is nil in tests without trackers.
 	scripts *scripting
+	// setUmask applies a reloaded global_defs umask (keepalived's VRRP
+	// process follows it, like the parent); nil in tests.
+	setUmask func(uint32)
 }
 
 func (r *reloader) apply(cfg *config.Config) error {
@@ -32,6 +35,9 @@ func (r *reloader) apply(cfg *config.Config) error {
 		return err
 	}
 	logging.Infof(r.log, msgReloadingChild)
+	if m, ok := reloadUmask(r.o, &cfg.Global); ok && r.setUmask != nil {
+		r.setUmask(m)
+	}
 	static := netif.StaticSet(cfg)
 	if err := r.host.nl.Apply(netif.Plan(static, r.host.static)); err != nil {
 		logging.Errorf(r.log, fmtStaticSet, err)

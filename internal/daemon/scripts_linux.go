@@ -78,6 +78,38 @@ func (s *scripting) close() {
 	s.runner.Close(scriptKillGrace)
 }
 
+// vrrpScriptWithoutUser: the VRRP side has a script (vrrp_script, notify
+// script) that names no user, so keepalived looks the default script
+// user up while it reads the configuration (and logs when it is missing).
+func vrrpScriptWithoutUser(cfg *config.Config) bool {
+	for _, sc := range cfg.VRRPScripts {
+		if sc.User == "" {
+			return true
+		}
+	}
+	noUser := func(ns ...*config.NotifyScript) bool {
+		for _, n := range ns {
+			if n != nil && n.User == "" {
+				return true
+			}
+		}
+		return false
+	}
+	for _, v := range cfg.Instances {
+		n := &v.Notifies
+		if noUser(n.NotifyMaster, n.NotifyBackup, n.NotifyFault, n.NotifyStop, n.Notify, v.NotifyDeletedScript, v.NotifyMasterRxLowerPri) {
+			return true
+		}
+	}
+	for _, g := range cfg.SyncGroups {
+		n := &g.Notifies
+		if noUser(n.NotifyMaster, n.NotifyBackup, n.NotifyFault, n.NotifyStop, n.Notify) {
+			return true
+		}
+	}
+	return false
+}
+
 func notifyLog(log logging.Logger) notify.Logger {
 	return func(l notify.Line) { log.Log(logging.Line{Text: l.Text, Detail: l.Detail}) }
 }

@@ -124,6 +124,9 @@ func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, 
 	if line := unsupportedLine(cfg); line != "" {
 		logging.Infof(log, fmtUnsupported, line)
 	}
+	if vrrpScriptWithoutUser(cfg) {
+		scriptUser.note(log, cfg)
+	}
 
 	h := &host{log: log, keepVIPs: o.DontReleaseVRRP}
 	nl, err := netif.Open(netif.Options{Ledger: ledgerPath(cfg.Global.Instance), Log: netifLog(log)})
@@ -212,7 +215,7 @@ func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, 
 
 	env.ack(nil)
 	trimMemory()
-	r := &reloader{o: o, log: log, eng: eng, host: h, scripts: sc}
+	r := &reloader{o: o, log: log, eng: eng, host: h, scripts: sc, setUmask: env.setUmask}
 	l := loop{eng: eng, log: log, packets: h.packets, links: links, tracks: sc.statuses, sigs: sigs, stop: env.stop,
 		lost: &h.lost, sender: h.sender, ctl: env.ctl, up: env.up, reload: r.apply, gen: env.gen}
 	l.run()

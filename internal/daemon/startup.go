@@ -71,7 +71,6 @@ const (
 	fmtChildHung     = "%s child process(%d) has not answered for %v: killed"
 	fmtChildPipe     = "%s child process(%d): pipe: %v"
 	fmtChildRefused  = "%s child refused configuration %d: %s"
-	fmtNoVRRP        = "VRRP is disabled (-C): nothing to run"
 	fmtPidFile       = "Cannot write pid file %s: %v"
 	fmtSetupFailed   = "Cannot start: %v"
 	fmtInstanceSkip  = "(%s) cannot run: %v"

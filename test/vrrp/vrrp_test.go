@@ -299,33 +299,17 @@ func TestNoPreempt(t *testing.T) {
 	checkHolder(t, l, 1)
 }
 
-// TestIdleWithoutConfiguration: a missing main file is logged and the
-// daemon runs with nothing configured, as keepalived does, until SIGTERM.
-func TestIdleWithoutConfiguration(t *testing.T) {
+// TestMissingConfiguration: a missing main file is logged and the daemon
+// stops with 6, as keepalived 2.2.7 does (with or without -e).
+func TestMissingConfiguration(t *testing.T) {
 	l := newLab(t, 1)
-	// Its own TMPDIR: the USR1 dump below lands there, not in /tmp.
-	d := l.StartEnv([]string{"TMPDIR=" + l.Dir}, netlab.Ours, binary, 0, l.Dir+"/missing.conf")
-	d.MustLine("Config files missing '"+l.Dir+"/missing.conf'.", time.Time{}, startupTimeout)
-	d.MustLine("Startup complete", time.Time{}, startupTimeout)
-	d.Signal(syscall.SIGHUP)
-	d.MustLine("Reload refused, the running configuration is unchanged", time.Time{}, startupTimeout)
-	d.Signal(syscall.SIGUSR1) // would end a daemon that did not catch it
-	d.MustLine("Printing VRRP data for process(", time.Time{}, startupTimeout)
-	// The line comes before the file is complete (keepalived's order).
-	for _, f := range []string{"keepalived.data", "keepalived_parent.data"} {
-		var err error
-		for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-			if _, err = os.Stat(l.Dir + "/" + f); err == nil {
-				break
-			}
-		}
-		if err != nil {
-			t.Errorf("USR1 dump: %v", err)
-		}
+	d := l.Start(netlab.Ours, binary, 0, l.Dir+"/missing.conf")
+	if code := d.Wait(startupTimeout); code != 6 {
+		t.Errorf("exit %d, want 6", code)
 	}
-	d.Signal(syscall.SIGTERM)
-	if code := d.Wait(5 * time.Second); code != 0 {
-		t.Errorf("exit %d", code)
-	}
+	d.MustLine("Config files missing '"+l.Dir+"/missing.conf'.", time.Time{}, time.Second)
 	d.MustLine("Stopped Keepalived v2.2.7", time.Time{}, time.Second)
+	if d.Count("Starting VRRP child") != 0 {
+		t.Errorf("a child started:\n%s", d.LogText())
+	}
 }
