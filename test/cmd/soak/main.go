@@ -55,8 +55,9 @@ func main() {
 		os.Exit(2)
 	}
 	p := cmdutil.New(false)
-	defer p.Close()
-	os.Exit(run(p, bin, *rounds, *growth))
+	code := run(p, bin, *rounds, *growth)
+	p.Close() // not deferred: os.Exit runs no deferred call
+	os.Exit(code)
 }
 
 // conf is router i's configuration; alt selects the variant with a
