@@ -1,6 +1,7 @@
 package trackingtest
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -54,11 +55,24 @@ func (l *lab) tracked(name string) *tracked {
 }
 
 // start runs the process (it sleeps far longer than any test).
+//
+// A fork by a parallel test may still hold the copy open for writing
+// (the copy was just written; go.dev/issue/22315): exec then fails with
+// ETXTBSY for a moment, so it is retried.
 func (tp *tracked) start() {
 	tp.l.t.Helper()
-	tp.cmd = exec.Command(tp.path, "3600")
-	if err := tp.cmd.Start(); err != nil {
-		tp.l.t.Fatal(err)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		cmd := exec.Command(tp.path, "3600")
+		err := cmd.Start()
+		if err == nil {
+			tp.cmd = cmd
+			return
+		}
+		if !errors.Is(err, syscall.ETXTBSY) || time.Now().After(deadline) {
+			tp.l.t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
