@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -92,6 +93,18 @@ func TestScriptTimeout(t *testing.T) {
 		l := newLab(t, k, 2)
 		sleeper := procName()
 		l.tracked(sleeper) // the copy of sleep; never started by the test
+		// The lab's cleanup SIGKILLs the daemons: a run under way then
+		// loses its shell to the death signal, but the sleep the shell
+		// started lives on, re-parented (keepalived's runs too). Registered
+		// before the daemons start, this runs after they are killed.
+		t.Cleanup(func() {
+			time.Sleep(100 * time.Millisecond)
+			for _, p := range procs() {
+				if p.comm == sleeper {
+					syscall.Kill(p.pid, syscall.SIGKILL)
+				}
+			}
+		})
 		hang := l.script("hang.sh", fmt.Sprintf("%s 1000\necho not reached\n", l.path(sleeper)))
 		m := l.start(0, l.WriteConf("r1.conf", hangConf(hang, 100, "MASTER")))
 		start := m.MustLine("(VI_1) Entering BACKUP STATE (init)", time.Time{}, startupTimeout)
