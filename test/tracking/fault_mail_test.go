@@ -13,18 +13,7 @@ import (
 // faultMailConf is smtpConf's instance tracking a weight 0 vrrp_script
 // (its failure is a FAULT) run every second.
 func faultMailConf(chk string) string {
-	return `global_defs {
-   notification_email {
-     acassen@firewall.loc
-     failover@firewall.loc
-   }
-   notification_email_from Alexandre.Cassen@firewall.loc
-   smtp_server 127.0.0.1 2525
-   smtp_connect_timeout 30
-   router_id LVS_DEVEL
-   vrrp_skip_check_adv_addr
-}
-` + fmt.Sprintf(`
+	return smtpGlobalDefs + fmt.Sprintf(`
 vrrp_script chk {
     script "%s"
     interval 1

@@ -16,18 +16,7 @@ import (
 // 192.168.200.1) pointed at a sink on the router's loopback, and
 // smtp_alert on the instance.
 func smtpConf() string {
-	return `global_defs {
-   notification_email {
-     acassen@firewall.loc
-     failover@firewall.loc
-   }
-   notification_email_from Alexandre.Cassen@firewall.loc
-   smtp_server 127.0.0.1 2525
-   smtp_connect_timeout 30
-   router_id LVS_DEVEL
-   vrrp_skip_check_adv_addr
-}
-` + instance("VI_1", "MASTER", 0, 51, 100, vip, "    smtp_alert\n")
+	return smtpGlobalDefs + instance("VI_1", "MASTER", 0, 51, 100, vip, "    smtp_alert\n")
 }
 
 // alertMail is keepalived 2.2.7's alert for instance VI_1 entering state
@@ -122,3 +111,18 @@ func mailDate(t *testing.T, m netlab.Mail) (string, bool) {
 	}
 	return strings.Replace(m.Raw, fmt.Sprintf("Date: %s\r\n", v), "Date: DATE\r\n", 1), true
 }
+
+// smtpGlobalDefs sends the mails to the sink the tests run on
+// 127.0.0.1:2525 (keepalived's sample addresses).
+const smtpGlobalDefs = `global_defs {
+   notification_email {
+     acassen@firewall.loc
+     failover@firewall.loc
+   }
+   notification_email_from Alexandre.Cassen@firewall.loc
+   smtp_server 127.0.0.1 2525
+   smtp_connect_timeout 30
+   router_id LVS_DEVEL
+   vrrp_skip_check_adv_addr
+}
+`
