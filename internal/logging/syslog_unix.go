@@ -71,6 +71,7 @@ type syslogConn struct {
 	conn     net.Conn
 	stream   bool   // a SOCK_STREAM socket: each message ends in a NUL
 	console  string // LOG_CONS: the console device; "" for none
+	cons     *consoleQueue
 	buf      []byte
 }
 
@@ -136,31 +137,30 @@ func (s *syslogConn) send(t time.Time, sev Severity, text string) {
 
 // toConsole is glibc's LOG_CONS: the message without its priority and
 // time ("IDENT[PID]: text"), ended by "\r\n", in one write to the console
-// opened for that line and closed again. Unlike glibc the console is
-// opened non-blocking and written with a raw write(2): a console that
-// does not drain (a stopped serial line) loses the line instead of
-// stalling the process that logs, the VRRP event loop among them. It is
-// opened for appending, which a console device ignores, so that a file
-// put in its place (tests) keeps every line where glibc would write each
-// over the last.
+// opened for that line and closed again. Unlike glibc the write happens
+// on the console queue's goroutine (console.go), not in the caller: a
+// serial console costs about a millisecond of CPU per line in the
+// kernel, and a thousand instances changing state at once would hold the
+// VRRP event loop for seconds.
 func (s *syslogConn) toConsole(text string) {
 	if s.console == "" {
 		return
 	}
-	fd, err := syscall.Open(s.console, syscall.O_WRONLY|syscall.O_APPEND|syscall.O_NOCTTY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		return
+	if s.cons == nil {
+		s.cons = newConsoleQueue(s.console, s.tag, consoleQueueLen, writeConsole)
 	}
-	b := s.buf[:0]
+	b := make([]byte, 0, len(s.tag)+len(text)+2)
 	b = append(b, s.tag...)
 	b = append(b, text...)
 	b = append(b, '\r', '\n')
-	s.buf = b
-	syscall.Write(fd, b)
-	syscall.Close(fd)
+	s.cons.put(b)
 }
 
 func (s *syslogConn) close() {
+	if s.cons != nil {
+		s.cons.close(consoleDrainTime)
+		s.cons = nil
+	}
 	if s.conn != nil {
 		s.conn.Close()
 		s.conn = nil
