@@ -82,6 +82,7 @@ type simNode struct {
 	chkUp   bool
 	trans   []transition
 	started int64
+	sentAt  int64 // the last advert sent, µs
 }
 
 type segment struct {
@@ -133,6 +134,7 @@ func (s *segment) step(n *simNode, ev Event) {
 		case ActCancelTimer:
 			o.gen[a.Timer]++
 		case ActSendAdvert:
+			o.sentAt = s.now
 			s.send(o, a.Priority)
 		case ActLog:
 			s.tracef("%s", a.Text)
@@ -489,6 +491,7 @@ func TestSimulatedSegment(t *testing.T) {
 // TestSimTakeoverExact pins the takeover time on a lossless, delay-free
 // segment: the backup's timer was reset by the master's last advert, so
 // it takes over exactly down_timer_adverts × interval + skew later.
+// The owner's adverts fall on whole intervals (AdvertSlot).
 func TestSimTakeoverExact(t *testing.T) {
 	for _, tc := range []struct {
 		version int
@@ -507,11 +510,11 @@ func TestSimTakeoverExact(t *testing.T) {
 		if s.nodes[0].m.State() != Master || s.nodes[1].m.State() != Backup {
 			t.Fatalf("%+v: owner not master", tc)
 		}
-		lastAdvert := s.now - s.now%tc.adv // adverts at k×interval + 1µs
-		if lastAdvert+1 > s.now {
-			lastAdvert -= tc.adv
+		lastAdvert := s.nodes[0].sentAt
+		if lastAdvert%tc.adv != 0 {
+			// AdvertSlot: a master's adverts keep to the slots of its interval.
+			t.Fatalf("%+v: last advert at %dµs, off the interval's slots", tc, lastAdvert)
 		}
-		lastAdvert++
 		s.crash(s.nodes[0])
 		s.runUntil(s.now + 10*tc.adv)
 		want := lastAdvert + MasterDownInterval(tc.version, tc.prio, 3, tc.adv).Microseconds()

@@ -45,6 +45,30 @@ func (m *Machine) msDown() int64 {
 
 func usec(n int64) time.Duration { return time.Duration(n) * time.Microsecond }
 
+// AdvertSlot moves a master's next advert to the nearest multiple of
+// 1/100 of its interval (at most 10 ms): the adverts of a thousand
+// instances then leave in a few dozen wake-ups a second instead of a
+// thousand, and a backup receives them in bursts it reads in batches.
+// The rounding is to the nearest slot, so the period stays the interval
+// on average (a deadline measured from a late wake-up rounds back); no
+// advert moves by more than half a slot, 5 ms at advert_int 1, while
+// a backup waits down_timer_adverts intervals before taking over.
+// keepalived sends each instance's advert at its own time; the gaps
+// between one instance's adverts are the same within the slot.
+func AdvertSlot(at time.Time, intervalUsec int64) time.Time {
+	slot := usec(intervalUsec) / 100
+	if slot > maxAdvertSlot {
+		slot = maxAdvertSlot
+	}
+	if slot <= time.Microsecond {
+		return at
+	}
+	return at.Round(slot)
+}
+
+// maxAdvertSlot bounds AdvertSlot's grid.
+const maxAdvertSlot = 10 * time.Millisecond
+
 // initSands sets the main timer from the state, as keepalived does after
 // every packet and expiry: a master's next advert is one interval away, a
 // backup's master-down deadline ms_down_timer away (from the end of
@@ -52,7 +76,7 @@ func usec(n int64) time.Duration { return time.Duration(n) * time.Microsecond }
 func (m *Machine) initSands(now time.Time) {
 	switch m.state {
 	case Master:
-		m.setMain(now.Add(usec(m.p.AdvertIntUsec)))
+		m.setMain(AdvertSlot(now.Add(usec(m.p.AdvertIntUsec)), m.p.AdvertIntUsec))
 	case Backup:
 		base := now
 		if m.delayedStart && now.Before(m.startAt) {
