@@ -30,6 +30,14 @@ type hostApplier interface {
 	Apply(ops []netif.Op) error
 }
 
+// sendBatcher holds the adverts sent while the engine runs a batch of
+// events and sends them together (*transport.Pool).
+type sendBatcher interface {
+	Hold()
+	Flush()
+	Release()
+}
+
 // announcer sends gratuitous ARPs / NAs (*announce.Announcer).
 type announcer interface {
 	Burst(targets []announce.Target, repeat int)
@@ -85,6 +93,12 @@ type engine struct {
 	keepVIPs bool
 	stopping bool
 	due      []timerEntry
+	// batch, when set, takes the adverts of a batch of events (timers
+	// due together, a run of received adverts) to send them in one go;
+	// anything else an action does flushes them first, so that an
+	// instance's advert still leaves before its VIPs are set.
+	batch   sendBatcher
+	holding bool
 	// report, when set, tells the parent an instance's new state.
 	report func(instance, group string, st vrrp.State, prio int)
 	// linkUp, when set, says whether an interface is up, for instances
@@ -145,6 +159,8 @@ func (e *engine) next() (time.Time, bool) { return e.timers.next() }
 
 // fire runs the timers due at now.
 func (e *engine) fire(now time.Time) {
+	e.hold()
+	defer e.release()
 	e.due = e.timers.due(now, e.due[:0])
 	for _, t := range e.due {
 		if in := e.insts[t.key.inst]; !in.dead {
@@ -189,12 +205,39 @@ func (e *engine) unfollow(in *instance) {
 	}
 }
 
+// hold starts a batch of events whose adverts leave together at
+// release.
+func (e *engine) hold() {
+	if e.batch != nil && !e.holding {
+		e.batch.Hold()
+		e.holding = true
+	}
+}
+
+func (e *engine) release() {
+	if e.holding {
+		e.holding = false
+		e.batch.Release()
+	}
+}
+
 // perform carries out a Step's actions in order. A sync group's Step
 // returns actions for several members: each names its instance.
 func (e *engine) perform(acts []vrrp.Action) {
+	var in *instance
 	for i := range acts {
 		a := &acts[i]
-		in := e.byName[a.Instance] // nil for a sync group's own lines
+		// Mostly the same instance action after action: one lookup.
+		if in == nil || a.Instance != in.spec.name {
+			in = e.byName[a.Instance] // nil for a sync group's own lines
+		}
+		switch a.Kind {
+		case vrrp.ActLog, vrrp.ActArmTimer, vrrp.ActCancelTimer, vrrp.ActSendAdvert:
+		default:
+			if e.holding {
+				e.batch.Flush() // adverts before addresses, GARPs, scripts
+			}
+		}
 		switch a.Kind {
 		case vrrp.ActLog:
 			e.log.Log(logging.Line{Text: a.Text, Detail: a.Detail})

@@ -325,3 +325,46 @@ func TestEngineStartupClear(t *testing.T) {
 		})
 	}
 }
+
+// batchTrace records the engine's hold/flush/release calls with how many
+// adverts had been sent and host changes made at each.
+type batchTrace struct {
+	r      *router
+	events []string
+}
+
+func (b *batchTrace) note(what string) {
+	b.events = append(b.events, fmt.Sprintf("%s sent=%d ops=%d", what, len(b.r.sent), len(b.r.host.ops)))
+}
+func (b *batchTrace) Hold()    { b.note("hold") }
+func (b *batchTrace) Flush()   { b.note("flush") }
+func (b *batchTrace) Release() { b.note("release") }
+
+// TestEngineBatchesAdverts: the adverts of a batch of timers are held
+// and sent together at its end, but an instance becoming master has its
+// advert flushed before its VIPs are set (RFC 3768 §6.4.2: advert, then
+// addresses), and a steady master's timer flushes nothing in between.
+func TestEngineBatchesAdverts(t *testing.T) {
+	s := &segment{now: t0}
+	r := s.add(t, "r1", "192.168.0.162", "BACKUP", 100)
+	bt := &batchTrace{r: r}
+	r.eng.batch = bt
+	r.eng.start(t0)
+	ops := len(r.host.ops) // the start-up clearing
+	s.run(t0.Add(4 * time.Second)) // master-down expires at 3.609375 s
+	if r.state() != vrrp.Master {
+		t.Fatalf("state %v", r.state())
+	}
+	if len(bt.events) < 3 || bt.events[0] != fmt.Sprintf("hold sent=0 ops=%d", ops) ||
+		bt.events[1] != fmt.Sprintf("flush sent=1 ops=%d", ops) ||
+		bt.events[len(bt.events)-1] != fmt.Sprintf("release sent=1 ops=%d", len(r.host.ops)) || len(r.host.ops) == ops {
+		t.Fatalf("becoming master: %q (host ops %d)", bt.events, len(r.host.ops))
+	}
+	bt.events = nil
+	ops = len(r.host.ops)
+	s.run(t0.Add(4*time.Second + 700*time.Millisecond)) // the next advert
+	want := []string{fmt.Sprintf("hold sent=1 ops=%d", ops), fmt.Sprintf("release sent=2 ops=%d", ops)}
+	if fmt.Sprint(bt.events) != fmt.Sprint(want) {
+		t.Errorf("steady advert: %q, want %q", bt.events, want)
+	}
+}

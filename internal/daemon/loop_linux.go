@@ -29,6 +29,10 @@ type lossCounter struct{ n atomic.Uint64 }
 
 func (c *lossCounter) add() { c.n.Add(1) }
 
+// maxPacketRun bounds the adverts the loop takes in a row, so that a
+// flood cannot hold off timers, signals and the parent's messages.
+const maxPacketRun = 256
+
 // forgetter is the announce sender's cache of interface addresses.
 type forgetter interface{ Forget(iface string) }
 
@@ -70,7 +74,22 @@ func (l *loop) run() {
 		}
 		select {
 		case p := <-l.packets:
-			l.eng.advert(p.idx, &p.ad, time.Now())
+			now := time.Now()
+			l.eng.hold()
+			l.eng.advert(p.idx, &p.ad, now)
+			// The socket goroutines hand over a burst at a time (they
+			// read in batches): take what is queued before choosing
+			// again, with one clock reading and one timer update.
+			for range maxPacketRun {
+				select {
+				case p = <-l.packets:
+					l.eng.advert(p.idx, &p.ad, now)
+					continue
+				default:
+				}
+				break
+			}
+			l.eng.release()
 		case <-timer.C:
 			armed = time.Time{}
 			l.eng.fire(time.Now())

@@ -184,6 +184,7 @@ func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, 
 	}
 	h.ann = announce.NewAnnouncer(h.sender, announce.ConfigLimits(cfg, func(ifname string) string { return h.parents[ifname] }))
 	eng.garp = h.ann
+	eng.batch = h.pool
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

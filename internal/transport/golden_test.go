@@ -79,12 +79,12 @@ type sent struct {
 
 type fakeWriter struct{ out []sent }
 
-func (w *fakeWriter) writeIPv4(pkt []byte, dst netip.Addr, multicast bool) error {
+func (w *fakeWriter) writeIPv4(pkt []byte, dst netip.Addr, multicast bool, _ *Registration) error {
 	w.out = append(w.out, sent{b: append([]byte(nil), pkt...), dst: dst, mcast: multicast})
 	return nil
 }
 
-func (w *fakeWriter) writeIPv6(msg []byte, src, dst netip.Addr, hop int, multicast bool) error {
+func (w *fakeWriter) writeIPv6(msg []byte, src, dst netip.Addr, hop int, multicast bool, _ *Registration) error {
 	w.out = append(w.out, sent{b: append([]byte(nil), msg...), src: src, dst: dst, hop: hop, mcast: multicast})
 	return nil
 }

@@ -180,10 +180,12 @@ func (m *Mux) Dispatch(pkt []byte, meta RecvMeta) DropReason {
 // writer is the socket side of sending, faked in tests.
 type writer interface {
 	// writeIPv4 sends a whole IPv4 packet (IP_HDRINCL) to dst.
-	writeIPv4(pkt []byte, dst netip.Addr, multicast bool) error
+	// A held pool's socket keeps it and returns nil; a failure is then
+	// logged for from when it is sent.
+	writeIPv4(pkt []byte, dst netip.Addr, multicast bool, from *Registration) error
 	// writeIPv6 sends a VRRP message from src to dst with the hop limit
 	// (0: the socket's default).
-	writeIPv6(msg []byte, src, dst netip.Addr, hopLimit int, multicast bool) error
+	writeIPv6(msg []byte, src, dst netip.Addr, hopLimit int, multicast bool, from *Registration) error
 }
 
 // Registration is one instance registered on a Mux. Its methods are safe
@@ -367,7 +369,7 @@ func (r *Registration) Send(prio uint8) error {
 			pkt, err := vrrp.EncodeIPv4(r.buf[:0], &h, &p, opt)
 			if err == nil {
 				r.buf = pkt
-				err = r.w.writeIPv4(pkt, dst, !unicast)
+				err = r.w.writeIPv4(pkt, dst, !unicast, r)
 			}
 			if err != nil {
 				errs = append(errs, r.sendError(dst, unicast, err))
@@ -382,7 +384,7 @@ func (r *Registration) Send(prio uint8) error {
 			msg, err := vrrp.Encode(r.buf[:0], vrrp.IP{Family: vrrp.IPv6, Src: v.Src, Dst: dst}, &p, nil)
 			if err == nil {
 				r.buf = msg
-				err = r.w.writeIPv6(msg, v.Src, dst, hop, !unicast)
+				err = r.w.writeIPv6(msg, v.Src, dst, hop, !unicast, r)
 			}
 			if err != nil {
 				errs = append(errs, r.sendError(dst, unicast, err))
@@ -394,12 +396,18 @@ func (r *Registration) Send(prio uint8) error {
 
 // sendError logs a failed send with keepalived's line and returns it.
 func (r *Registration) sendError(dst netip.Addr, unicast bool, err error) error {
+	return r.mux.sendError(r.view.Name, dst, unicast, err)
+}
+
+// sendError logs a failed advert with keepalived's words and returns it
+// as an error.
+func (m *Mux) sendError(inst string, dst netip.Addr, unicast bool, err error) error {
 	if unicast {
-		r.mux.log.logf(kindSend, msgSendUnicast, r.view.Name, dst, err)
+		m.log.logf(kindSend, msgSendUnicast, inst, dst, err)
 	} else {
 		var errno syscall.Errno
 		errors.As(err, &errno)
-		r.mux.log.logf(kindSend, msgSendMulticast, r.view.Name, int(errno), err)
+		m.log.logf(kindSend, msgSendMulticast, inst, int(errno), err)
 	}
-	return fmt.Errorf("transport: (%s) send advert to %s: %w", r.view.Name, dst, err)
+	return fmt.Errorf("transport: (%s) send advert to %s: %w", inst, dst, err)
 }

@@ -503,10 +503,10 @@ func TestSendIPv6HopLimits(t *testing.T) {
 
 type failWriter struct{}
 
-func (failWriter) writeIPv4([]byte, netip.Addr, bool) error {
+func (failWriter) writeIPv4([]byte, netip.Addr, bool, *Registration) error {
 	return fmt.Errorf("sendmsg: %w", errors.New("network is unreachable"))
 }
-func (failWriter) writeIPv6([]byte, netip.Addr, netip.Addr, int, bool) error {
+func (failWriter) writeIPv6([]byte, netip.Addr, netip.Addr, int, bool, *Registration) error {
 	return errors.New("network is unreachable")
 }
 

@@ -266,11 +266,24 @@ func testAdverts(t *testing.T, l *lab) {
 		}
 	}
 
+	// Round 1 sends each advert at once; round 2 holds the pool, as the
+	// daemon does while it runs a batch of timers, and everything leaves
+	// at Release through sendmmsg, in runs of multicast and unicast.
 	for round := 1; round <= 2; round++ {
+		if round == 2 {
+			poolA.Hold()
+		}
 		for i, g := range goldens() {
 			if err := regsA[i].Send(g.prio); err != nil {
 				t.Fatalf("%s: send: %v", g.name, err)
 			}
+		}
+		if round == 2 {
+			time.Sleep(100 * time.Millisecond)
+			if n := box.total(); n != len(goldens()) {
+				t.Fatalf("held pool: %d adverts arrived before Release, want none", n-len(goldens()))
+			}
+			poolA.Release()
 		}
 		waitFor(t, fmt.Sprintf("round %d", round), func() bool { return box.total() == round*len(goldens()) })
 	}
@@ -380,13 +393,13 @@ func testHostile(t *testing.T, l *lab) {
 		ifindex := ifIndex(t, "vlab0")
 		junk := NewMux("vlab0", MuxConfig{})
 		var err error
-		if inj4, err = openConn("vlab0", ifindex, connKey{vrrp.IPv4, vrrp.ProtocolVRRP}, junk); err != nil {
+		if inj4, err = openConn("vlab0", ifindex, connKey{vrrp.IPv4, vrrp.ProtocolVRRP}, junk, &sendHold{}); err != nil {
 			return err
 		}
-		if inj4ah, err = openConn("vlab0", ifindex, connKey{vrrp.IPv4, vrrp.ProtocolAH}, junk); err != nil {
+		if inj4ah, err = openConn("vlab0", ifindex, connKey{vrrp.IPv4, vrrp.ProtocolAH}, junk, &sendHold{}); err != nil {
 			return err
 		}
-		inj6, err = openConn("vlab0", ifindex, connKey{vrrp.IPv6, vrrp.ProtocolVRRP}, junk)
+		inj6, err = openConn("vlab0", ifindex, connKey{vrrp.IPv6, vrrp.ProtocolVRRP}, junk, &sendHold{})
 		return err
 	})
 	defer inj4.Close()
@@ -476,9 +489,9 @@ func testHostile(t *testing.T, l *lab) {
 			if w.b[9] == vrrp.ProtocolAH {
 				conn = inj4ah
 			}
-			err = conn.writeIPv4(w.b, dst, dst.IsMulticast())
+			err = conn.writeIPv4(w.b, dst, dst.IsMulticast(), nil)
 		} else {
-			err = inj6.writeIPv6(w.b, w.meta.Src, w.meta.Dst, w.meta.TTL, w.meta.Dst.IsMulticast())
+			err = inj6.writeIPv6(w.b, w.meta.Src, w.meta.Dst, w.meta.TTL, w.meta.Dst.IsMulticast(), nil)
 		}
 		if err != nil {
 			t.Fatalf("%s: inject: %v", tc.name, err)
@@ -495,7 +508,7 @@ func testHostile(t *testing.T, l *lab) {
 	}
 	// And a good advert still gets through.
 	w := build4(t, adv("v2-pass"), addrA, g4, 255, nil)
-	if err := inj4.writeIPv4(w.b, g4, true); err != nil {
+	if err := inj4.writeIPv4(w.b, g4, true, nil); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "a good advert after the hostile ones", func() bool { return len(box.get(51)) == 1 })

@@ -10,7 +10,6 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/net/ipv6"
 	"golang.org/x/sys/unix"
 
 	"github.com/gokeepalived/gokeepalived/pkg/vrrp"
@@ -24,6 +23,7 @@ type Pool struct {
 	cfg   MuxConfig
 	mu    sync.Mutex
 	links map[string]*link
+	hold  sendHold
 }
 
 type link struct {
@@ -95,7 +95,7 @@ func (p *Pool) register(l *link, v InstanceView, h Handler) (*Registration, erro
 	fresh := c == nil
 	if fresh {
 		var err error
-		if c, err = openConn(l.ifname, l.ifindex, key, l.mux); err != nil {
+		if c, err = openConn(l.ifname, l.ifindex, key, l.mux, &p.hold); err != nil {
 			return nil, err
 		}
 	}
@@ -209,6 +209,11 @@ type Conn struct {
 	mux     *Mux
 	done    chan struct{}
 
+	hold   *sendHold // the pool's (outbox_linux.go)
+	out    outbox
+	sendFn func(fd uintptr) bool // out.send, made once
+	oob    []byte                // IPv6 control messages, reused
+
 	refs   int                // registrations using it (Pool.mu)
 	groups map[netip.Addr]int // joined groups, reference counted (Pool.mu)
 }
@@ -216,7 +221,7 @@ type Conn struct {
 // openConn opens and configures the socket, as keepalived's
 // open_vrrp_read_socket and open_vrrp_send_socket together, and starts
 // reading.
-func openConn(ifname string, ifindex int, key connKey, mux *Mux) (*Conn, error) {
+func openConn(ifname string, ifindex int, key connKey, mux *Mux, hold *sendHold) (*Conn, error) {
 	network := fmt.Sprintf("ip4:%d", key.proto)
 	if key.family == vrrp.IPv6 {
 		network = fmt.Sprintf("ip6:%d", key.proto)
@@ -239,7 +244,8 @@ func openConn(ifname string, ifindex int, key connKey, mux *Mux) (*Conn, error) 
 		return nil, fmt.Errorf("transport: socket %s on %s: %w", network, ifname, serr)
 	}
 	c := &Conn{key: key, ifname: ifname, ifindex: ifindex, ipc: ipc, rc: rc, mux: mux,
-		done: make(chan struct{}), groups: make(map[netip.Addr]int)}
+		done: make(chan struct{}), groups: make(map[netip.Addr]int), hold: hold}
+	c.sendFn = c.out.send
 	go c.readLoop()
 	return c, nil
 }
@@ -351,30 +357,32 @@ func (c *Conn) Close() error {
 	return err
 }
 
-// readLoop reads packets with their control messages and dispatches them
-// until the socket is closed.
+// readLoop reads packets with their control messages, a batch at a
+// time, and dispatches them until the socket is closed.
 func (c *Conn) readLoop() {
 	defer close(c.done)
-	buf := make([]byte, 1<<16) // the largest IP packet: never truncated
-	oob := make([]byte, 256)
+	b := newBatch()
 	for {
-		n, oobn, _, from, err := c.ipc.ReadMsgIP(buf, oob)
+		var n int
+		var rerr error
+		err := c.rc.Read(func(fd uintptr) bool {
+			n, rerr = b.recv(int(fd))
+			return rerr != unix.EAGAIN && rerr != unix.EINTR
+		})
 		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
+			return // closed
+		}
+		if rerr != nil {
 			// ENOBUFS and the like: keep reading, without spinning.
 			time.Sleep(10 * time.Millisecond)
 			continue
 		}
-		meta := RecvMeta{Family: c.key.family, TTL: -1}
-		if from != nil {
-			if a, ok := netip.AddrFromSlice(from.IP); ok {
-				meta.Src = a.Unmap()
-			}
+		for i := range n {
+			pkt, oob, from := b.packet(i)
+			meta := RecvMeta{Family: c.key.family, TTL: -1, Src: from.Unmap()}
+			parseControl(oob, &meta)
+			c.mux.Dispatch(pkt, meta)
 		}
-		parseControl(oob[:oobn], &meta)
-		c.mux.Dispatch(buf[:n], meta)
 	}
 }
 
@@ -405,37 +413,38 @@ func parseControl(oob []byte, meta *RecvMeta) {
 
 // writeIPv4 sends a whole IPv4 packet; multicast with MSG_DONTROUTE, as
 // keepalived.
-func (c *Conn) writeIPv4(pkt []byte, dst netip.Addr, multicast bool) error {
+func (c *Conn) writeIPv4(pkt []byte, dst netip.Addr, multicast bool, from *Registration) error {
 	flags := 0
 	if multicast {
 		flags = unix.MSG_DONTROUTE
 	}
-	return c.sendmsg(pkt, nil, &unix.SockaddrInet4{Addr: dst.Unmap().As4()}, flags)
+	var sa unix.RawSockaddrInet6
+	n := sockaddr4(dst, &sa)
+	return c.write(pkt, nil, &sa, n, flags, from, dst, !multicast)
 }
 
 // writeIPv6 sends a VRRP message from src (IPV6_PKTINFO, with the
 // interface) to dst, with the hop limit when not 0.
-func (c *Conn) writeIPv6(msg []byte, src, dst netip.Addr, hopLimit int, multicast bool) error {
-	cm := ipv6.ControlMessage{Src: src.AsSlice(), IfIndex: c.ifindex, HopLimit: hopLimit}
-	sa := &unix.SockaddrInet6{Addr: dst.As16()}
+func (c *Conn) writeIPv6(msg []byte, src, dst netip.Addr, hopLimit int, multicast bool, from *Registration) error {
+	zone := 0
 	if dst.IsLinkLocalUnicast() || dst.IsLinkLocalMulticast() || dst.IsInterfaceLocalMulticast() {
-		sa.ZoneId = uint32(c.ifindex)
+		zone = c.ifindex
 	}
+	var sa unix.RawSockaddrInet6
+	n := sockaddr6(dst, zone, &sa)
+	c.oob = ipv6Control(c.oob, src, c.ifindex, hopLimit)
 	flags := 0
 	if multicast {
 		flags = unix.MSG_DONTROUTE
 	}
-	return c.sendmsg(msg, cm.Marshal(), sa, flags)
+	return c.write(msg, c.oob, &sa, n, flags, from, dst, !multicast)
 }
 
-func (c *Conn) sendmsg(b, oob []byte, sa unix.Sockaddr, flags int) error {
-	var serr error
-	err := c.rc.Write(func(fd uintptr) bool {
-		serr = unix.Sendmsg(int(fd), b, oob, sa, flags)
-		return serr != unix.EAGAIN && serr != unix.EINTR
-	})
-	if err != nil {
-		return err
+// write queues the datagram when the pool is held, else sends it.
+func (c *Conn) write(b, oob []byte, sa *unix.RawSockaddrInet6, n uint32, flags int, from *Registration, dst netip.Addr, unicast bool) error {
+	if c.hold.held.Load() && from != nil {
+		c.queue(b, oob, sa, n, flags, from.mux, from.view.Name, dst, unicast)
+		return nil
 	}
-	return serr
+	return c.sendNow(b, oob, sa, n, flags)
 }
