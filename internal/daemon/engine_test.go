@@ -350,7 +350,7 @@ func TestEngineBatchesAdverts(t *testing.T) {
 	bt := &batchTrace{r: r}
 	r.eng.batch = bt
 	r.eng.start(t0)
-	ops := len(r.host.ops) // the start-up clearing
+	ops := len(r.host.ops)         // the start-up clearing
 	s.run(t0.Add(4 * time.Second)) // master-down expires at 3.609375 s
 	if r.state() != vrrp.Master {
 		t.Fatalf("state %v", r.state())
