@@ -136,6 +136,16 @@ func (s *Sender) iface(name string) (*senderIface, error) {
 	return si, nil
 }
 
+// Prepare opens iface's sockets now rather than at its first
+// announcement: finding the interface and opening two packet sockets
+// with their filters takes milliseconds that a takeover should not wait
+// for. A failure is left for Send to meet and log.
+func (s *Sender) Prepare(iface string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.iface(iface)
+}
+
 // Send sends the announcement for vip on iface (the interface the address
 // is configured on), logging the detail line keepalived logs.
 func (s *Sender) Send(iface string, vip netip.Addr) error {

@@ -137,6 +137,13 @@ func TestSenderMatchesKeepalived(t *testing.T) {
 	}
 	defer s.Close()
 	ifaceOf := map[string]string{"00:00:5e:00:01:35": "vrrp.53", "00:00:5e:00:02:36": "vrrp.54"}
+	// Sockets opened ahead (as the daemon does when an instance starts)
+	// serve the sends; an interface that is not there costs nothing.
+	s.Prepare("kv0")
+	s.Prepare("missing0")
+	if s.ifaces["kv0"] == nil || s.ifaces["missing0"] != nil {
+		t.Fatalf("prepared: %v", s.ifaces)
+	}
 	for _, f := range want {
 		mac, vip, _ := vipOf(t, f.data)
 		iface := ifaceOf[mac.String()]

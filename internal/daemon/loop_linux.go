@@ -58,8 +58,8 @@ type loop struct {
 
 // run returns on a stop signal.
 func (l *loop) run() {
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
+	timer := newWaker()
+	defer timer.Close()
 	var armed time.Time
 	lostSeen := uint64(0)
 	for {
@@ -90,7 +90,7 @@ func (l *loop) run() {
 				break
 			}
 			l.eng.release()
-		case <-timer.C:
+		case <-timer.Wake():
 			armed = time.Time{}
 			l.eng.fire(time.Now())
 		case ev, ok := <-l.links:

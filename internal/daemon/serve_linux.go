@@ -77,6 +77,11 @@ func (h *host) open(s *spec, idx int) (advertiser, error) {
 	// The tie-breaker is the address the adverts leave from, which the
 	// transport chose when the file names none.
 	s.params.SrcIP = reg.View().Src
+	for i, t := range s.targets {
+		if i == 0 || t.Iface != s.targets[i-1].Iface {
+			h.sender.Prepare(t.Iface)
+		}
+	}
 	return reg, nil
 }
 

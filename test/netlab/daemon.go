@@ -78,7 +78,11 @@ func (l *Lab) StartEnv(env []string, k Kind, binary string, i int, conf string, 
 	if k == Reference {
 		binary = ReferencePath
 	}
-	args := append([]string{"netns", "exec", ns, binary, "-n", "-l", "-D", "-f", conf,
+	// -G: no syslog. This machine has no syslog daemon, and with -l
+	// both implementations would then write every line to /dev/console
+	// as well (LOG_CONS): a serial console in a VM, about a millisecond
+	// of kernel time per line, taken from the daemons under test.
+	args := append([]string{"netns", "exec", ns, binary, "-n", "-l", "-G", "-D", "-f", conf,
 		"-p", d.PidFile, "-r", d.VRRPPid, "-c", d.CheckPid}, extra...)
 	d.Cmd = exec.Command("ip", args...)
 	if len(env) > 0 {
