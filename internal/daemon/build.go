@@ -231,7 +231,17 @@ func advertOf(a *transport.Advert) vrrp.Advert {
 		Priority:    int(p.Priority),
 		AdvertIntCs: cs,
 		Src:         a.Src.WithZone(""),
-		Addrs:       append([]netip.Addr(nil), p.Addrs...),
+		Addrs:       addrsIfDiffer(a),
 		AddrsDiffer: a.AddrsDiffer,
 	}
+}
+
+// addrsIfDiffer copies an advert's addresses when they differ from the
+// instance's, the only case the state machine reads them (to log which);
+// an advert that matches allocates nothing.
+func addrsIfDiffer(a *transport.Advert) []netip.Addr {
+	if !a.AddrsDiffer {
+		return nil
+	}
+	return append([]netip.Addr{}, a.Packet.Addrs...)
 }

@@ -49,6 +49,7 @@ func runChild(o cli.Options, env runEnv) int {
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(1)
 	}
+	setGCPercent()
 	conn := ipc.ChildEndpoint(childReadFD, childWriteFD).Conn()
 	if _, err := conn.Handshake(ipc.Hello{Role: role, PID: os.Getpid(), Build: version.Line()}, ipc.RoleParent); err != nil {
 		logging.Errorf(log, fmtChildNoParent, err)

@@ -62,10 +62,10 @@ func (s *instStats) sent(resign bool) {
 // keepalived counts become_master when an instance takes its addresses
 // and release_master when a master leaves for BACKUP or FAULT, and stamps
 // last_transition on each change.
-func (s *instStats) observe(in *instance, now time.Time) {
+func (s *instStats) observe(in *instance, now time.Time) bool {
 	st := in.m.State()
 	if st == s.seen {
-		return
+		return false
 	}
 	switch {
 	case st == vrrp.Master:
@@ -77,6 +77,7 @@ func (s *instStats) observe(in *instance, now time.Time) {
 	if !now.IsZero() {
 		s.lastTransition = now
 	}
+	return true
 }
 
 // counted is an advertiser whose receive side counts (the transport's

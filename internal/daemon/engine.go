@@ -93,6 +93,8 @@ type engine struct {
 	keepVIPs bool
 	stopping bool
 	due      []timerEntry
+	// transitions counts the state changes seen (memory.go's burstTrim).
+	transitions uint64
 	// batch, when set, takes the adverts of a batch of events (timers
 	// due together, a run of received adverts) to send them in one go;
 	// anything else an action does flushes them first, so that an
@@ -186,12 +188,16 @@ func (e *engine) step(in *instance, ev vrrp.Event, now time.Time) {
 	}
 	e.perform(in.m.Step(ev, now))
 	e.unfollow(in)
-	in.stats.observe(in, now)
+	if in.stats.observe(in, now) {
+		e.transitions++
+	}
 	if g := in.m.Group(); g != nil {
 		for _, m := range g.Members() {
 			if o := e.byName[m.Name()]; o != nil && o != in {
 				e.unfollow(o)
-				o.stats.observe(o, now)
+				if o.stats.observe(o, now) {
+					e.transitions++
+				}
 			}
 		}
 	}

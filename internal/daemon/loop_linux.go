@@ -62,7 +62,10 @@ func (l *loop) run() {
 	defer timer.Close()
 	var armed time.Time
 	lostSeen := uint64(0)
+	var trim burstTrim
+	trim.seen = l.eng.transitions
 	for {
+		trim.note(l.eng.transitions)
 		if at, ok := l.eng.next(); ok {
 			if !at.Equal(armed) {
 				timer.Reset(time.Until(at))
@@ -105,6 +108,8 @@ func (l *loop) run() {
 			if l.signal(s) {
 				return
 			}
+		case <-trim.armed:
+			trim.fire(l.eng.transitions)
 		case <-l.stop:
 			return
 		case m, ok := <-l.ctl:

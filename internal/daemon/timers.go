@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"container/heap"
 	"time"
 
 	"github.com/gokeepalived/gokeepalived/internal/vrrp"
@@ -37,7 +36,7 @@ func newTimerQueue() *timerQueue {
 func (q *timerQueue) arm(k timerKey, at time.Time) {
 	q.gen++
 	q.live[k] = q.gen
-	heap.Push(&q.h, timerEntry{at: at, key: k, gen: q.gen})
+	q.h.push(timerEntry{at: at, key: k, gen: q.gen})
 	// A loop that re-arms without ever firing (a backup hearing its
 	// master) leaves one stale entry per advert: compact now and then.
 	if len(q.h) > 64 && len(q.h) > 4*len(q.live) {
@@ -64,7 +63,7 @@ func (q *timerQueue) due(now time.Time, out []timerEntry) []timerEntry {
 		if len(q.h) == 0 || q.h[0].at.After(now) {
 			return out
 		}
-		e := heap.Pop(&q.h).(timerEntry)
+		e := q.h.pop()
 		delete(q.live, e.key)
 		out = append(out, e)
 	}
@@ -72,7 +71,7 @@ func (q *timerQueue) due(now time.Time, out []timerEntry) []timerEntry {
 
 func (q *timerQueue) dropStale() {
 	for len(q.h) > 0 && q.live[q.h[0].key] != q.h[0].gen {
-		heap.Pop(&q.h)
+		q.h.pop()
 	}
 }
 
@@ -84,23 +83,68 @@ func (q *timerQueue) compact() {
 		}
 	}
 	q.h = kept
-	heap.Init(&q.h)
+	q.h.init()
 }
 
+// timerHeap is a binary min-heap by deadline, typed: container/heap's
+// Push and Pop take and return any, which allocates for every entry, and
+// a backup re-arms a timer for every advert it hears.
 type timerHeap []timerEntry
 
-func (h timerHeap) Len() int { return len(h) }
-func (h timerHeap) Less(i, j int) bool {
+func (h timerHeap) less(i, j int) bool {
 	if h[i].at.Equal(h[j].at) {
 		return h[i].gen < h[j].gen // arming order among equals
 	}
 	return h[i].at.Before(h[j].at)
 }
-func (h timerHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *timerHeap) Push(x any)   { *h = append(*h, x.(timerEntry)) }
-func (h *timerHeap) Pop() any {
+
+func (h *timerHeap) push(e timerEntry) {
+	*h = append(*h, e)
+	h.up(len(*h) - 1)
+}
+
+func (h *timerHeap) pop() timerEntry {
 	old := *h
-	e := old[len(old)-1]
-	*h = old[:len(old)-1]
+	n := len(old) - 1
+	old[0], old[n] = old[n], old[0]
+	e := old[n]
+	*h = old[:n]
+	h.down(0)
 	return e
+}
+
+func (h timerHeap) init() {
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+}
+
+func (h timerHeap) up(j int) {
+	for j > 0 {
+		i := (j - 1) / 2
+		if !h.less(j, i) {
+			return
+		}
+		h[i], h[j] = h[j], h[i]
+		j = i
+	}
+}
+
+func (h timerHeap) down(i int) {
+	n := len(h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		j := l
+		if r := l + 1; r < n && h.less(r, l) {
+			j = r
+		}
+		if !h.less(j, i) {
+			return
+		}
+		h[i], h[j] = h[j], h[i]
+		i = j
+	}
 }

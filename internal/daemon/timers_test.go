@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -50,5 +51,78 @@ func TestTimerQueueCompacts(t *testing.T) {
 	got := q.due(t0.Add(time.Hour), nil)
 	if len(got) != 1 || !got[0].at.Equal(t0.Add(9999*time.Millisecond)) {
 		t.Errorf("due = %+v", got)
+	}
+}
+
+// TestBurstTrim: a burst of state changes arms one trim; a few changes
+// do not; after the trim a new burst is counted from there.
+func TestBurstTrim(t *testing.T) {
+	var b burstTrim
+	b.note(burstTrimMin - 1)
+	if b.armed != nil {
+		t.Fatal("armed below a burst")
+	}
+	b.note(burstTrimMin)
+	first := b.armed
+	if first == nil {
+		t.Fatal("a burst did not arm the trim")
+	}
+	b.note(5 * burstTrimMin)
+	if b.armed != first {
+		t.Fatal("re-armed while armed")
+	}
+	b.fire(5 * burstTrimMin)
+	if b.armed != nil || b.seen != 5*burstTrimMin {
+		t.Fatalf("after the trim: %+v", b)
+	}
+	b.note(6*burstTrimMin - 1)
+	if b.armed != nil {
+		t.Fatal("counted from before the last trim")
+	}
+}
+
+// TestTimerQueueRandom: against a plain map of the live arms, timers
+// come out of random arms, re-arms and cancels in deadline order (arming
+// order among equal deadlines), each live one exactly once.
+func TestTimerQueueRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	q := newTimerQueue()
+	type arm struct {
+		at  time.Time
+		seq int
+	}
+	live := map[timerKey]arm{}
+	seq := 0
+	for range 5000 {
+		k := timerKey{inst: rng.IntN(50), timer: vrrp.TimerID(rng.IntN(2))}
+		if rng.IntN(4) == 0 {
+			q.cancel(k)
+			delete(live, k)
+			continue
+		}
+		at := t0.Add(time.Duration(rng.IntN(200)) * time.Millisecond)
+		seq++
+		q.arm(k, at)
+		live[k] = arm{at, seq}
+	}
+	got := q.due(t0.Add(time.Hour), nil)
+	if len(got) != len(live) {
+		t.Fatalf("%d timers due, %d armed", len(got), len(live))
+	}
+	for i, e := range got {
+		a, ok := live[e.key]
+		if !ok || !a.at.Equal(e.at) {
+			t.Fatalf("timer %d: %+v, armed %+v", i, e, a)
+		}
+		delete(live, e.key)
+		if i > 0 {
+			p := got[i-1]
+			if e.at.Before(p.at) || e.at.Equal(p.at) && e.gen < p.gen {
+				t.Fatalf("timer %d out of order: %+v after %+v", i, e, p)
+			}
+		}
+	}
+	if _, ok := q.next(); ok {
+		t.Error("timers left after all were due")
 	}
 }

@@ -110,8 +110,8 @@ func (v *InstanceView) group() netip.Addr {
 }
 
 // options returns the codec options for the instance's checksum.
-func (v *InstanceView) options() *vrrp.Options {
-	return &vrrp.Options{
+func (v *InstanceView) options() vrrp.Options {
+	return vrrp.Options{
 		Checksum:                 v.Checksum,
 		AcceptOldUnicastChecksum: v.AcceptOldUnicastChecksum && v.Unicast(),
 		Group4:                   v.Group4,
@@ -231,7 +231,13 @@ func expectedLen(f frame, p *vrrp.Packet) int {
 //
 // Check is pure: the state it depends on (Master, AHSeq) is in inst.
 func Check(pkt []byte, meta RecvMeta, inst InstanceView) (vrrp.Packet, DropReason) {
-	var p vrrp.Packet
+	return checkInto(pkt, meta, &inst, nil)
+}
+
+// checkInto is Check decoding the addresses into addrs' memory (the
+// socket's, reused for every packet it reads).
+func checkInto(pkt []byte, meta RecvMeta, inst *InstanceView, addrs []netip.Addr) (vrrp.Packet, DropReason) {
+	p := vrrp.Packet{Addrs: addrs[:0]}
 	f, r := locate(pkt, meta)
 	if r != DropNone {
 		return p, r
@@ -287,7 +293,7 @@ func Check(pkt []byte, meta RecvMeta, inst InstanceView) (vrrp.Packet, DropReaso
 				return p, DropAuthPassword
 			}
 		case vrrp.AuthAH:
-			if r := checkAH(pkt, f, &inst, &ah); r != DropNone {
+			if r := checkAH(pkt, f, inst, &ah); r != DropNone {
 				return p, r
 			}
 			p.AH = ah
@@ -314,7 +320,8 @@ func Check(pkt []byte, meta RecvMeta, inst InstanceView) (vrrp.Packet, DropReaso
 	// The checksum, and the decoding of the addresses. IPv4 as keepalived;
 	// IPv6 too, where keepalived has the kernel check it (IPV6_CHECKSUM).
 	hdr := p
-	err := vrrp.Decode(msg, vrrp.IP{Family: f.family, Src: f.src, Dst: f.dst}, &p, inst.options())
+	opt := inst.options()
+	err := vrrp.Decode(msg, vrrp.IP{Family: f.family, Src: f.src, Dst: f.dst}, &p, &opt)
 	zeroInterval := false
 	switch vrrp.ReasonOf(err) {
 	case 0:

@@ -136,6 +136,19 @@ func validView(v *InstanceView) error {
 // outcome, and hands an accepted advert to the instance's handler. It
 // returns the outcome.
 func (m *Mux) Dispatch(pkt []byte, meta RecvMeta) DropReason {
+	return m.dispatch(pkt, meta, &rxScratch{})
+}
+
+// rxScratch is the memory a socket's reader decodes into, reused for
+// every packet: the handler gets an Advert valid only during its call
+// (see Handler), and a received advert allocates nothing.
+type rxScratch struct {
+	adv   Advert
+	addrs []netip.Addr
+	view  InstanceView
+}
+
+func (m *Mux) dispatch(pkt []byte, meta RecvMeta, sc *rxScratch) DropReason {
 	c := &m.counters[famIndex(meta.Family)]
 	f, r := locate(pkt, meta)
 	if r != DropNone {
@@ -151,8 +164,12 @@ func (m *Mux) Dispatch(pkt []byte, meta RecvMeta) DropReason {
 		m.logDrop(DropUnknownVRID, pkt, meta, f, &hdr, nil)
 		return DropUnknownVRID
 	}
-	v := reg.View()
-	p, r := Check(pkt, meta, v)
+	sc.view = reg.View()
+	v := &sc.view
+	p, r := checkInto(pkt, meta, v, sc.addrs)
+	if cap(p.Addrs) > cap(sc.addrs) {
+		sc.addrs = p.Addrs[:0] // grown: keep it for the next packet
+	}
 	if p.AH.Present {
 		// keepalived's anti-replay counter follows every advert whose AH
 		// header verified, whatever the later checks say.
@@ -161,7 +178,7 @@ func (m *Mux) Dispatch(pkt []byte, meta RecvMeta) DropReason {
 	c.Add(r)
 	reg.counters.Add(r)
 	if r != DropNone {
-		m.logDrop(r, pkt, meta, f, &p, &v)
+		m.logDrop(r, pkt, meta, f, &p, v)
 		return r
 	}
 	if p.ChecksumKind == vrrp.ChecksumOldUnicast && v.Checksum != vrrp.ChecksumOldUnicast {
@@ -170,9 +187,9 @@ func (m *Mux) Dispatch(pkt []byte, meta RecvMeta) DropReason {
 		m.log.logf(kindInfo, msgOldChecksum, v.Name)
 	}
 	if reg.handler != nil {
-		a := Advert{Packet: p, Src: f.src, Dst: f.dst, TTL: f.ttl, IfIndex: meta.IfIndex}
-		a.AddrsDiffer = !addrsMatch(p.Addrs, v.VIPs)
-		reg.handler(&a)
+		sc.adv = Advert{Packet: p, Src: f.src, Dst: f.dst, TTL: f.ttl, IfIndex: meta.IfIndex}
+		sc.adv.AddrsDiffer = !addrsMatch(p.Addrs, v.VIPs)
+		reg.handler(&sc.adv)
 	}
 	return DropNone
 }

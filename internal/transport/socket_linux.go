@@ -213,6 +213,7 @@ type Conn struct {
 	out    outbox
 	sendFn func(fd uintptr) bool // out.send, made once
 	oob    []byte                // IPv6 control messages, reused
+	rx     rxScratch             // the reader's (mux.go)
 
 	refs   int                // registrations using it (Pool.mu)
 	groups map[netip.Addr]int // joined groups, reference counted (Pool.mu)
@@ -381,7 +382,7 @@ func (c *Conn) readLoop() {
 			pkt, oob, from := b.packet(i)
 			meta := RecvMeta{Family: c.key.family, TTL: -1, Src: from.Unmap()}
 			parseControl(oob, &meta)
-			c.mux.Dispatch(pkt, meta)
+			c.mux.dispatch(pkt, meta, &c.rx)
 		}
 	}
 }

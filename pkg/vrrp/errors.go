@@ -114,6 +114,9 @@ func Errors() []Error {
 // ReasonOf returns the Error inside err, or 0 when err is nil or carries
 // none.
 func ReasonOf(err error) Error {
+	if err == nil {
+		return 0 // without errors.As, whose target would be allocated
+	}
 	var e Error
 	if errors.As(err, &e) {
 		return e
