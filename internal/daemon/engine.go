@@ -52,6 +52,7 @@ type instance struct {
 	// following: the transport was told the source of the master this
 	// backup follows (SetMaster), to be cleared when it leaves BACKUP.
 	following bool
+	followed  netip.Addr // the source given with SetMaster
 	// prev is the configuration before a reload, while the machine takes
 	// the new one: add actions apply only the difference.
 	prev *spec
@@ -150,9 +151,9 @@ func (e *engine) advert(idx int, ad *vrrp.Advert, now time.Time) {
 	e.step(in, ad, now)
 	// With skip_check_adv_addr the transport skips the address checks
 	// for the master a backup follows: tell it whom that is.
-	if in.m.State() == vrrp.Backup {
+	if in.m.State() == vrrp.Backup && (!in.following || in.followed != ad.Src) {
 		in.adv.SetMaster(ad.Src)
-		in.following = true
+		in.following, in.followed = true, ad.Src
 	}
 }
 

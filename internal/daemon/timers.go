@@ -12,44 +12,62 @@ type timerKey struct {
 	timer vrrp.TimerID
 }
 
+// timersPerInstance is the number of vrrp.TimerIDs.
+const timersPerInstance = int(vrrp.TimerGARP) + 1
+
+func (k timerKey) slot() int { return k.inst*timersPerInstance + int(k.timer) }
+
 type timerEntry struct {
 	at  time.Time
 	key timerKey
+	gen uint64 // arming order, the tie-break among equal deadlines
+}
+
+// timerQueue holds every armed timer of the daemon: a binary min-heap by
+// deadline that knows where each timer sits, so that a re-arm moves the
+// entry in place and a cancel removes it. A backup re-arms its
+// master-down timer for every advert it hears: nothing is allocated and
+// nothing stale is left behind.
+type timerQueue struct {
+	h   []timerEntry
+	pos []int32 // by slot: index in h plus one; 0 when not armed
 	gen uint64
 }
 
-// timerQueue holds every armed timer of the daemon. The state machines
-// re-arm their main timer on every advert, so a re-arm or cancel does not
-// search the heap: the entry left behind is recognised as stale by its
-// generation when it comes to the top.
-type timerQueue struct {
-	h    timerHeap
-	live map[timerKey]uint64 // generation of the current arm
-	gen  uint64
-}
-
-func newTimerQueue() *timerQueue {
-	return &timerQueue{live: map[timerKey]uint64{}}
-}
+func newTimerQueue() *timerQueue { return &timerQueue{} }
 
 // arm sets k to fire at at, replacing any earlier arm of k.
 func (q *timerQueue) arm(k timerKey, at time.Time) {
 	q.gen++
-	q.live[k] = q.gen
-	q.h.push(timerEntry{at: at, key: k, gen: q.gen})
-	// A loop that re-arms without ever firing (a backup hearing its
-	// master) leaves one stale entry per advert: compact now and then.
-	if len(q.h) > 64 && len(q.h) > 4*len(q.live) {
-		q.compact()
+	s := k.slot()
+	for s >= len(q.pos) {
+		q.pos = append(q.pos, 0)
 	}
+	if p := q.pos[s]; p > 0 {
+		i := int(p - 1)
+		q.h[i].at, q.h[i].gen = at, q.gen
+		if !q.up(i) {
+			q.down(i)
+		}
+		return
+	}
+	q.h = append(q.h, timerEntry{at: at, key: k, gen: q.gen})
+	i := len(q.h) - 1
+	q.pos[s] = int32(i + 1)
+	q.up(i)
 }
 
 // cancel disarms k.
-func (q *timerQueue) cancel(k timerKey) { delete(q.live, k) }
+func (q *timerQueue) cancel(k timerKey) {
+	s := k.slot()
+	if s >= len(q.pos) || q.pos[s] == 0 {
+		return
+	}
+	q.remove(int(q.pos[s] - 1))
+}
 
 // next returns the earliest deadline.
 func (q *timerQueue) next() (time.Time, bool) {
-	q.dropStale()
 	if len(q.h) == 0 {
 		return time.Time{}, false
 	}
@@ -58,93 +76,69 @@ func (q *timerQueue) next() (time.Time, bool) {
 
 // due pops the timers due at now, earliest first.
 func (q *timerQueue) due(now time.Time, out []timerEntry) []timerEntry {
-	for {
-		q.dropStale()
-		if len(q.h) == 0 || q.h[0].at.After(now) {
-			return out
-		}
-		e := q.h.pop()
-		delete(q.live, e.key)
-		out = append(out, e)
+	for len(q.h) > 0 && !q.h[0].at.After(now) {
+		out = append(out, q.h[0])
+		q.remove(0)
+	}
+	return out
+}
+
+// remove takes out entry i.
+func (q *timerQueue) remove(i int) {
+	q.pos[q.h[i].key.slot()] = 0
+	last := len(q.h) - 1
+	if i != last {
+		q.h[i] = q.h[last]
+		q.pos[q.h[i].key.slot()] = int32(i + 1)
+	}
+	q.h = q.h[:last]
+	if i < last && !q.up(i) {
+		q.down(i)
 	}
 }
 
-func (q *timerQueue) dropStale() {
-	for len(q.h) > 0 && q.live[q.h[0].key] != q.h[0].gen {
-		q.h.pop()
+func (q *timerQueue) less(i, j int) bool {
+	if q.h[i].at.Equal(q.h[j].at) {
+		return q.h[i].gen < q.h[j].gen
 	}
+	return q.h[i].at.Before(q.h[j].at)
 }
 
-func (q *timerQueue) compact() {
-	kept := q.h[:0]
-	for _, e := range q.h {
-		if q.live[e.key] == e.gen {
-			kept = append(kept, e)
-		}
-	}
-	q.h = kept
-	q.h.init()
+func (q *timerQueue) swap(i, j int) {
+	q.h[i], q.h[j] = q.h[j], q.h[i]
+	q.pos[q.h[i].key.slot()] = int32(i + 1)
+	q.pos[q.h[j].key.slot()] = int32(j + 1)
 }
 
-// timerHeap is a binary min-heap by deadline, typed: container/heap's
-// Push and Pop take and return any, which allocates for every entry, and
-// a backup re-arms a timer for every advert it hears.
-type timerHeap []timerEntry
-
-func (h timerHeap) less(i, j int) bool {
-	if h[i].at.Equal(h[j].at) {
-		return h[i].gen < h[j].gen // arming order among equals
-	}
-	return h[i].at.Before(h[j].at)
-}
-
-func (h *timerHeap) push(e timerEntry) {
-	*h = append(*h, e)
-	h.up(len(*h) - 1)
-}
-
-func (h *timerHeap) pop() timerEntry {
-	old := *h
-	n := len(old) - 1
-	old[0], old[n] = old[n], old[0]
-	e := old[n]
-	*h = old[:n]
-	h.down(0)
-	return e
-}
-
-func (h timerHeap) init() {
-	for i := len(h)/2 - 1; i >= 0; i-- {
-		h.down(i)
-	}
-}
-
-func (h timerHeap) up(j int) {
+// up moves entry j towards the root and reports whether it moved.
+func (q *timerQueue) up(j int) bool {
+	moved := false
 	for j > 0 {
 		i := (j - 1) / 2
-		if !h.less(j, i) {
-			return
+		if !q.less(j, i) {
+			break
 		}
-		h[i], h[j] = h[j], h[i]
-		j = i
+		q.swap(i, j)
+		j, moved = i, true
 	}
+	return moved
 }
 
-func (h timerHeap) down(i int) {
-	n := len(h)
+func (q *timerQueue) down(i int) {
+	n := len(q.h)
 	for {
 		l := 2*i + 1
 		if l >= n {
 			return
 		}
 		j := l
-		if r := l + 1; r < n && h.less(r, l) {
+		if r := l + 1; r < n && q.less(r, l) {
 			j = r
 		}
-		if !h.less(j, i) {
+		if !q.less(j, i) {
 			return
 		}
-		h[i], h[j] = h[j], h[i]
+		q.swap(i, j)
 		i = j
 	}
 }

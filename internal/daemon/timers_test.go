@@ -38,19 +38,23 @@ func TestTimerQueue(t *testing.T) {
 	}
 }
 
-func TestTimerQueueCompacts(t *testing.T) {
+// TestTimerQueueReArm: a timer re-armed for every advert keeps one entry.
+func TestTimerQueueReArm(t *testing.T) {
 	t0 := time.Unix(1000, 0)
 	q := newTimerQueue()
 	k := timerKey{0, vrrp.TimerMain}
 	for i := range 10000 {
 		q.arm(k, t0.Add(time.Duration(i)*time.Millisecond))
 	}
-	if len(q.h) > 100 {
+	if len(q.h) != 1 {
 		t.Errorf("heap holds %d entries for one live timer", len(q.h))
 	}
 	got := q.due(t0.Add(time.Hour), nil)
 	if len(got) != 1 || !got[0].at.Equal(t0.Add(9999*time.Millisecond)) {
 		t.Errorf("due = %+v", got)
+	}
+	if n := testing.AllocsPerRun(100, func() { q.arm(k, t0) }); n != 0 {
+		t.Errorf("re-arm: %v allocations", n)
 	}
 }
 

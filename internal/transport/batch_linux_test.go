@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -63,5 +64,41 @@ func TestBatchRecv(t *testing.T) {
 	}
 	if _, err := b.recv(rx); !errors.Is(err, unix.EAGAIN) {
 		t.Errorf("empty queue: %v, want EAGAIN", err)
+	}
+}
+
+// TestParseControl: the control messages the kernel gives with a packet
+// (built here as it lays them out) yield the TTL / hop limit, the
+// destination and the interface; a truncated message is ignored.
+func TestParseControl(t *testing.T) {
+	var ttl, hop [4]byte
+	var pi [12]byte
+	binary.NativeEndian.PutUint32(ttl[:], 254)
+	binary.NativeEndian.PutUint32(pi[:], 7)
+	copy(pi[8:], []byte{224, 0, 0, 18})
+	binary.NativeEndian.PutUint32(hop[:], 255)
+	oob4 := appendCmsg(appendCmsg(nil, unix.IPPROTO_IP, unix.IP_TTL, ttl[:]), unix.IPPROTO_IP, unix.IP_PKTINFO, pi[:])
+	m := RecvMeta{TTL: -1}
+	parseControl(oob4, &m)
+	if m.TTL != 254 || m.IfIndex != 7 || m.Dst != netip.MustParseAddr("224.0.0.18") {
+		t.Errorf("IPv4: %+v", m)
+	}
+	var pi6 [20]byte
+	a := netip.MustParseAddr("ff02::12").As16()
+	copy(pi6[:], a[:])
+	binary.NativeEndian.PutUint32(pi6[16:], 9)
+	oob6 := appendCmsg(appendCmsg(nil, unix.IPPROTO_IPV6, unix.IPV6_HOPLIMIT, hop[:]), unix.IPPROTO_IPV6, unix.IPV6_PKTINFO, pi6[:])
+	m = RecvMeta{TTL: -1}
+	parseControl(oob6, &m)
+	if m.TTL != 255 || m.IfIndex != 9 || m.Dst != netip.MustParseAddr("ff02::12") {
+		t.Errorf("IPv6: %+v", m)
+	}
+	m = RecvMeta{TTL: -1}
+	parseControl(oob4[:len(oob4)-8], &m) // the second message cut short
+	if m.TTL != 254 || m.IfIndex != 0 {
+		t.Errorf("truncated: %+v", m)
+	}
+	if n := testing.AllocsPerRun(100, func() { parseControl(oob6, &m) }); n != 0 {
+		t.Errorf("%v allocations", n)
 	}
 }

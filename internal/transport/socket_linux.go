@@ -9,6 +9,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -362,24 +363,19 @@ func (c *Conn) Close() error {
 // time, and dispatches them until the socket is closed.
 func (c *Conn) readLoop() {
 	defer close(c.done)
-	b := newBatch()
+	r := &batchReader{b: newBatch()}
+	read := r.read // one function value for every read: nothing allocated per batch
 	for {
-		var n int
-		var rerr error
-		err := c.rc.Read(func(fd uintptr) bool {
-			n, rerr = b.recv(int(fd))
-			return rerr != unix.EAGAIN && rerr != unix.EINTR
-		})
-		if err != nil {
+		if err := c.rc.Read(read); err != nil {
 			return // closed
 		}
-		if rerr != nil {
+		if r.err != nil {
 			// ENOBUFS and the like: keep reading, without spinning.
 			time.Sleep(10 * time.Millisecond)
 			continue
 		}
-		for i := range n {
-			pkt, oob, from := b.packet(i)
+		for i := range r.n {
+			pkt, oob, from := r.b.packet(i)
 			meta := RecvMeta{Family: c.key.family, TTL: -1, Src: from.Unmap()}
 			parseControl(oob, &meta)
 			c.mux.dispatch(pkt, meta, &c.rx)
@@ -387,28 +383,49 @@ func (c *Conn) readLoop() {
 	}
 }
 
+// batchReader is rc.Read's function and what it read.
+type batchReader struct {
+	b   *batch
+	n   int
+	err error
+}
+
+func (r *batchReader) read(fd uintptr) bool {
+	r.n, r.err = r.b.recv(int(fd))
+	return r.err != unix.EAGAIN && r.err != unix.EINTR
+}
+
 // parseControl reads the TTL / hop limit, destination and interface of a
-// packet from its control messages. A missing one stays unknown.
+// packet from its control messages. A missing one stays unknown. The
+// messages are walked in place (unix.ParseSocketControlMessage allocates
+// a slice per packet).
 func parseControl(oob []byte, meta *RecvMeta) {
-	msgs, err := unix.ParseSocketControlMessage(oob)
-	if err != nil {
-		return
-	}
-	for _, m := range msgs {
-		switch {
-		case m.Header.Level == unix.IPPROTO_IP && m.Header.Type == unix.IP_TTL && len(m.Data) >= 4:
-			meta.TTL = int(binary.NativeEndian.Uint32(m.Data))
-		case m.Header.Level == unix.IPPROTO_IP && m.Header.Type == unix.IP_PKTINFO && len(m.Data) >= 12:
-			// struct in_pktinfo: ifindex, local address, header destination
-			meta.IfIndex = int(binary.NativeEndian.Uint32(m.Data))
-			meta.Dst = netip.AddrFrom4([4]byte(m.Data[8:12]))
-		case m.Header.Level == unix.IPPROTO_IPV6 && m.Header.Type == unix.IPV6_HOPLIMIT && len(m.Data) >= 4:
-			meta.TTL = int(binary.NativeEndian.Uint32(m.Data))
-		case m.Header.Level == unix.IPPROTO_IPV6 && m.Header.Type == unix.IPV6_PKTINFO && len(m.Data) >= 20:
-			// struct in6_pktinfo: destination address, ifindex
-			meta.Dst = netip.AddrFrom16([16]byte(m.Data[:16]))
-			meta.IfIndex = int(binary.NativeEndian.Uint32(m.Data[16:]))
+	for len(oob) >= unix.SizeofCmsghdr {
+		h := (*unix.Cmsghdr)(unsafe.Pointer(&oob[0]))
+		l := int(h.Len)
+		if l < unix.SizeofCmsghdr || l > len(oob) {
+			return
 		}
+		data := oob[unix.CmsgLen(0):l]
+		switch {
+		case h.Level == unix.IPPROTO_IP && h.Type == unix.IP_TTL && len(data) >= 4:
+			meta.TTL = int(binary.NativeEndian.Uint32(data))
+		case h.Level == unix.IPPROTO_IP && h.Type == unix.IP_PKTINFO && len(data) >= 12:
+			// struct in_pktinfo: ifindex, local address, header destination
+			meta.IfIndex = int(binary.NativeEndian.Uint32(data))
+			meta.Dst = netip.AddrFrom4([4]byte(data[8:12]))
+		case h.Level == unix.IPPROTO_IPV6 && h.Type == unix.IPV6_HOPLIMIT && len(data) >= 4:
+			meta.TTL = int(binary.NativeEndian.Uint32(data))
+		case h.Level == unix.IPPROTO_IPV6 && h.Type == unix.IPV6_PKTINFO && len(data) >= 20:
+			// struct in6_pktinfo: destination address, ifindex
+			meta.Dst = netip.AddrFrom16([16]byte(data[:16]))
+			meta.IfIndex = int(binary.NativeEndian.Uint32(data[16:]))
+		}
+		next := unix.CmsgSpace(l - unix.CmsgLen(0))
+		if next > len(oob) {
+			return
+		}
+		oob = oob[next:]
 	}
 }
 
