@@ -65,7 +65,7 @@ func TestStartStopLines(t *testing.T) {
 		if m == nil || m[1] != "Linux" || m[2] != release {
 			t.Errorf("kernel line %q (running %s)", lines[1], release)
 		}
-		if !strings.HasPrefix(lines[2], "Command line: '") || !strings.Contains(lines[2], "'-n' '-l' '-D' '-f'") {
+		if !strings.HasPrefix(lines[2], "Command line: '") || !strings.Contains(lines[2], "'-n' '-l' '-G' '-D' '-f'") {
 			t.Errorf("command line %q", lines[2])
 		}
 		if miss := inOrder(lines, []string{

@@ -198,11 +198,20 @@ func writeScale(w io.Writer, kinds []netlab.Kind, res [2]scaleResult, ifaces, pe
 		rm, _ := summarize(res[1].rss[role])
 		op, _ := summarize(res[0].pss[role])
 		rp, _ := summarize(res[1].pss[role])
-		fmt.Fprintf(w, "- %s: CPU ours/keepalived %s (median; goal at most 0.5x: %s), RSS %s (goal at most 2x: %s), PSS %s.\n",
-			name, ratio(o.med, r.med), met(r.med > 0 && o.med <= r.med/2), ratio(om.med, rm.med), met(rm.med > 0 && om.med <= 2*rm.med),
+		fmt.Fprintf(w, "- %s: CPU ours/keepalived %s (median; goal at most 0.5x: %s), RSS %s (goal at most 2x, or where the memory goes: %s), PSS %s.\n",
+			name, ratio(o.med, r.med), met(r.med > 0 && o.med <= r.med/2), ratio(om.med, rm.med), rssVerdict(rm.med > 0 && om.med <= 2*rm.med),
 			ratio(op.med, rp.med))
 	}
 	fmt.Fprintln(w)
+}
+
+// rssVerdict: the RSS goal is at most 2x, or an account of where
+// the memory goes; NOTES.md gives that account.
+func rssVerdict(within bool) string {
+	if within {
+		return "met, within 2x"
+	}
+	return "over 2x, accounted for under \"1,000 instances, memory\" below"
 }
 
 func ratio(a, b float64) string {
