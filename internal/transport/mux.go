@@ -164,9 +164,18 @@ func (m *Mux) dispatch(pkt []byte, meta RecvMeta, sc *rxScratch) DropReason {
 		m.logDrop(DropUnknownVRID, pkt, meta, f, &hdr, nil)
 		return DropUnknownVRID
 	}
-	sc.view = reg.View()
+	// The checks read the view in place, under the registration's lock:
+	// copying the whole view for every advert cost more than the checks
+	// (a thousand instances, each view in its own cache lines). What the
+	// rest needs is taken while locked; a drop's log line gets a copy.
+	reg.mu.Lock()
+	p, r := checkInto(pkt, meta, &reg.view, sc.addrs)
+	vips, name, cks := reg.view.VIPs, reg.view.Name, reg.view.Checksum
 	v := &sc.view
-	p, r := checkInto(pkt, meta, v, sc.addrs)
+	if r != DropNone {
+		sc.view = reg.view
+	}
+	reg.mu.Unlock()
 	if cap(p.Addrs) > cap(sc.addrs) {
 		sc.addrs = p.Addrs[:0] // grown: keep it for the next packet
 	}
@@ -181,14 +190,14 @@ func (m *Mux) dispatch(pkt []byte, meta RecvMeta, sc *rxScratch) DropReason {
 		m.logDrop(r, pkt, meta, f, &p, v)
 		return r
 	}
-	if p.ChecksumKind == vrrp.ChecksumOldUnicast && v.Checksum != vrrp.ChecksumOldUnicast {
+	if p.ChecksumKind == vrrp.ChecksumOldUnicast && cks != vrrp.ChecksumOldUnicast {
 		// keepalived switches to the checksum its peer uses.
 		reg.setChecksum(vrrp.ChecksumOldUnicast)
-		m.log.logf(kindInfo, msgOldChecksum, v.Name)
+		m.log.logf(kindInfo, msgOldChecksum, name)
 	}
 	if reg.handler != nil {
 		sc.adv = Advert{Packet: p, Src: f.src, Dst: f.dst, TTL: f.ttl, IfIndex: meta.IfIndex}
-		sc.adv.AddrsDiffer = !addrsMatch(p.Addrs, v.VIPs)
+		sc.adv.AddrsDiffer = !addrsMatch(p.Addrs, vips)
 		reg.handler(&sc.adv)
 	}
 	return DropNone
