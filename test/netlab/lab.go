@@ -49,8 +49,10 @@ func New(t TB, n int) *Lab {
 		// Registered first, run last: the daemons and servers are gone.
 		for _, ns := range all {
 			exec.Command("ip", "netns", "del", ns).Run()
-			// The ledger a killed daemon of ours left for its namespace.
+			// The ledger a killed daemon of ours left for its namespace,
+			// and its temporary copy when the kill came mid-write.
 			os.Remove("/run/keepalived/netif@" + ns + ".json")
+			os.Remove("/run/keepalived/netif@" + ns + ".json.tmp")
 		}
 	})
 	for _, ns := range all {
