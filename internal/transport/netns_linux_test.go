@@ -223,6 +223,51 @@ func TestNamespaces(t *testing.T) {
 	t.Run("interfaces", func(t *testing.T) { testInterfaces(t, l) })
 	t.Run("hostile", func(t *testing.T) { testHostile(t, l) })
 	t.Run("wire", func(t *testing.T) { testWire(t, l) })
+	t.Run("held-failure", func(t *testing.T) { testHeldFailure(t, l) })
+}
+
+// testHeldFailure: an advert the kernel refuses while the pool is held
+// is logged at Release with keepalived's words, as an unheld send logs
+// it, and the adverts queued after it on the socket still leave.
+func testHeldFailure(t *testing.T, l *lab) {
+	// vlab1 gets a small MTU: an advert of 200 addresses does not fit, and
+	// a raw IP_HDRINCL socket refuses it with EMSGSIZE rather than
+	// fragment it.
+	run(t, "ip", "-n", l.a, "link", "set", "vlab1", "mtu", "600")
+	defer run(t, "ip", "-n", l.a, "link", "set", "vlab1", "mtu", "1500")
+	a1, b1 := netip.MustParseAddr("198.51.100.1"), netip.MustParseAddr("198.51.100.2")
+	var mu sync.Mutex
+	var lines []string
+	pool := NewPool(MuxConfig{Log: func(s string) { mu.Lock(); lines = append(lines, s); mu.Unlock() }})
+	defer pool.Close()
+	poolB := NewPool(MuxConfig{})
+	defer poolB.Close()
+	box := newInbox()
+	recv := viewUni()
+	recv.Src, recv.Peers = b1, []Peer{{Addr: a1}}
+	registerAll(t, l.b, poolB, "vlab1", []InstanceView{recv}, box.handler())
+	big := viewUni()
+	big.Name, big.VRID, big.Src, big.Peers = "VI_BIG", 70, a1, []Peer{{Addr: b1}}
+	big.VIPs = nil
+	for i := range 200 {
+		big.VIPs = append(big.VIPs, netip.AddrFrom4([4]byte{10, 9, byte(i / 250), byte(1 + i%250)}))
+	}
+	live := viewUni()
+	live.Src, live.Peers = a1, []Peer{{Addr: b1}}
+	regs := registerAll(t, l.a, pool, "vlab1", []InstanceView{big, live}, nil)
+	pool.Hold()
+	for _, r := range regs {
+		if err := r.Send(100); err != nil {
+			t.Fatalf("held send: %v", err)
+		}
+	}
+	pool.Release()
+	waitFor(t, "the advert after the refused one", func() bool { return len(box.get(recv.VRID)) == 1 })
+	mu.Lock()
+	defer mu.Unlock()
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], "(VI_BIG) Cant send advert to 198.51.100.2 (") {
+		t.Errorf("log %q", lines)
+	}
 }
 
 // receiverViews are the goldens' instances as their peer b has them; the

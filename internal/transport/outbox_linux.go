@@ -173,13 +173,7 @@ func (c *Conn) sendNow(pkt, oob []byte, name *unix.RawSockaddrInet6, namelen uin
 	var failed [maxLoggedFailures]failure
 	o.mu.Lock()
 	o.put(pkt, oob, name, namelen, flags, nil, "", netip.Addr{}, false)
-	mine := len(o.msgs) - 1
-	var err error
-	n := c.sendLocked(func(i int, e error) {
-		if i == mine {
-			err = e
-		}
-	}, &failed)
+	n, err := c.sendLocked(len(o.msgs)-1, &failed)
 	o.mu.Unlock()
 	logFailures(failed[:n])
 	return err
@@ -206,15 +200,16 @@ func (c *Conn) flushQueued() {
 	var failed [maxLoggedFailures]failure
 	c.out.mu.Lock()
 	c.out.queued = false
-	n := c.sendLocked(nil, &failed)
+	n, _ := c.sendLocked(-1, &failed)
 	c.out.mu.Unlock()
 	logFailures(failed[:n])
 }
 
-// sendLocked sends everything in the outbox and empties it. Each
-// failure goes to each (when set); those of queued adverts are copied
-// into failed, as many as fit, and counted in n. o.mu is held.
-func (c *Conn) sendLocked(each func(msg int, err error), failed *[maxLoggedFailures]failure) (n int) {
+// sendLocked sends everything in the outbox and empties it. It returns
+// the error of datagram mine (-1: none is the caller's); the failures of
+// queued adverts are copied into failed, as many as fit, and counted in
+// n. o.mu is held.
+func (c *Conn) sendLocked(mine int, failed *[maxLoggedFailures]failure) (n int, err error) {
 	o := &c.out
 	if o.next < len(o.msgs) {
 		if err := c.rc.Write(c.sendFn); err != nil {
@@ -225,8 +220,8 @@ func (c *Conn) sendLocked(each func(msg int, err error), failed *[maxLoggedFailu
 		}
 	}
 	for _, e := range o.errs {
-		if each != nil {
-			each(e.msg, e.err)
+		if e.msg == mine {
+			err = e.err
 		}
 		if m := &o.msgs[e.msg]; m.mux != nil && n < len(failed) {
 			failed[n] = failure{m.mux, m.inst, m.dst, m.unicast, e.err}
@@ -234,7 +229,7 @@ func (c *Conn) sendLocked(each func(msg int, err error), failed *[maxLoggedFailu
 		}
 	}
 	o.reset()
-	return n
+	return n, err
 }
 
 func logFailures(fs []failure) {

@@ -458,7 +458,8 @@ func (c *Conn) writeIPv6(msg []byte, src, dst netip.Addr, hopLimit int, multicas
 	return c.write(msg, c.oob, &sa, n, flags, from, dst, !multicast)
 }
 
-// write queues the datagram when the pool is held, else sends it.
+// write queues the datagram when the pool is held, else sends it. from
+// is locked by its Send, so its view's name can be read here.
 func (c *Conn) write(b, oob []byte, sa *unix.RawSockaddrInet6, n uint32, flags int, from *Registration, dst netip.Addr, unicast bool) error {
 	if c.hold.held.Load() && from != nil {
 		c.queue(b, oob, sa, n, flags, from.mux, from.view.Name, dst, unicast)
