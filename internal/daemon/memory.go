@@ -27,17 +27,19 @@ func setGCPercent() {
 	}
 }
 
-// burstTrim gives back the memory of a burst of state changes once they
-// have stopped for a while: the transitions' garbage (log lines, address
-// plans, netlink messages) is collected at once, but the runtime keeps
-// the pages until its scavenger gets to them.
+// burstTrim gives back the memory of a burst of state changes a while
+// after it began (a thousand instances changing state at once take well
+// under burstTrimQuiet): the transitions' garbage (log lines, address
+// plans, netlink messages) is collected, but the runtime keeps the pages
+// until its scavenger gets to them. A burst still going on is trimmed
+// again once 64 more changes have been counted.
 type burstTrim struct {
 	seen  uint64 // transitions counted at the last trim
 	armed <-chan time.Time
 }
 
 // burstTrimMin is the number of state changes that makes a burst, and
-// burstTrimQuiet how long after the last check the trim runs.
+// burstTrimQuiet how long after it is counted the trim runs.
 const (
 	burstTrimMin   = 64
 	burstTrimQuiet = 5 * time.Second
