@@ -5,13 +5,20 @@ import (
 	"time"
 )
 
-// TestWakeTimer: the timerfd wakes the loop once per arm, not after
-// Stop, and a Reset replaces the arm before it.
+// TestWakeTimer: the loop's timer (the timerfd, and the runtime-timer
+// fallback) wakes the loop once per arm, not after Stop, and a Reset
+// replaces the arm before it.
 func TestWakeTimer(t *testing.T) {
-	w, err := newWakeTimer()
+	fd, err := newWakeTimer()
 	if err != nil {
 		t.Fatal(err)
 	}
+	for name, w := range map[string]waker{"timerfd": fd, "runtime timer": newGoWaker()} {
+		t.Run(name, func(t *testing.T) { testWaker(t, w) })
+	}
+}
+
+func testWaker(t *testing.T, w waker) {
 	defer w.Close()
 	start := time.Now()
 	w.Reset(20 * time.Millisecond)
