@@ -83,6 +83,10 @@ type stepRun struct {
 	order    []string
 	machines map[string]*Machine
 	groups   map[string]*Group
+	// buf is every machine's action buffer, as a daemon steps them
+	// (StepBuf): the goldens, written with Step, hold it to the same
+	// actions.
+	buf []Action
 }
 
 func runStepFile(src string) (string, error) {
@@ -288,7 +292,8 @@ func (r *stepRun) event(f []string, out *strings.Builder) error {
 	if err != nil {
 		return err
 	}
-	for _, a := range m.Step(ev, now) {
+	r.buf = m.StepBuf(r.buf, ev, now)
+	for _, a := range r.buf {
 		out.WriteString("> " + a.Format(epoch) + "\n")
 	}
 	for _, name := range r.order {
