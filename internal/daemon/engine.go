@@ -45,26 +45,28 @@ type announcer interface {
 }
 
 type instance struct {
-	idx  int
-	spec spec
-	m    *vrrp.Machine
-	adv  advertiser
-	// following: the transport was told the source of the master this
-	// backup follows (SetMaster), to be cleared when it leaves BACKUP.
-	following bool
-	followed  netip.Addr // the source given with SetMaster
-	// prev is the configuration before a reload, while the machine takes
-	// the new one: add actions apply only the difference.
-	prev *spec
+	// What every advert and timer touches comes first, in a cache line
+	// or two: with a thousand instances each step starts cold.
+	idx int
+	m   *vrrp.Machine
+	adv advertiser
 	// dead: deleted by a reload (its slot stays, for the timer keys).
 	dead bool
-	// stats are keepalived's per-instance counters and the state last
-	// seen, for the dump files (dump.go).
-	stats instStats
 	// deleting: a reload is removing the instance; its notification is
 	// DELETED (the notifier words it FAULT without notify_deleted, and
 	// runs no notify_fault, as keepalived 2.2.7).
 	deleting bool
+	// following: the transport was told the source of the master this
+	// backup follows (SetMaster), to be cleared when it leaves BACKUP.
+	following bool
+	followed  netip.Addr // the source given with SetMaster
+	// stats are keepalived's per-instance counters and the state last
+	// seen, for the dump files (dump.go).
+	stats instStats
+	// prev is the configuration before a reload, while the machine takes
+	// the new one: add actions apply only the difference.
+	prev *spec
+	spec spec
 }
 
 // notifier runs what the configuration asks for on a state change:
@@ -94,6 +96,7 @@ type engine struct {
 	keepVIPs bool
 	stopping bool
 	due      []timerEntry
+	acts     []vrrp.Action // the machines' action buffer (step)
 	// transitions counts the state changes seen (memory.go's burstTrim).
 	transitions uint64
 	// batch, when set, takes the adverts of a batch of events (timers
@@ -187,7 +190,14 @@ func (e *engine) step(in *instance, ev vrrp.Event, now time.Time) {
 	if _, ok := ev.(vrrp.Start); ok {
 		e.began = true
 	}
-	e.perform(in.m.Step(ev, now))
+	// Every machine steps into the engine's one buffer; a step taken
+	// while performing (none today) would get a buffer of its own.
+	buf := e.acts
+	e.acts = nil
+	acts := in.m.StepBuf(buf, ev, now)
+	e.perform(in, acts)
+	clear(acts) // drop the strings the actions held
+	e.acts = acts[:0]
 	e.unfollow(in)
 	if in.stats.observe(in, now) {
 		e.transitions++
@@ -230,13 +240,15 @@ func (e *engine) release() {
 
 // perform carries out a Step's actions in order. A sync group's Step
 // returns actions for several members: each names its instance.
-func (e *engine) perform(acts []vrrp.Action) {
-	var in *instance
+func (e *engine) perform(stepped *instance, acts []vrrp.Action) {
+	in := stepped
+	grouped := stepped.m.Group() != nil
 	for i := range acts {
 		a := &acts[i]
-		// Mostly the same instance action after action: one lookup.
-		if in == nil || a.Instance != in.spec.name {
-			in = e.byName[a.Instance] // nil for a sync group's own lines
+		// Only a sync group's step has actions of other instances (and
+		// the group's own lines, whose instance is nil).
+		if grouped && (in == nil || a.Instance != in.spec.name) {
+			in = e.byName[a.Instance]
 		}
 		switch a.Kind {
 		case vrrp.ActLog, vrrp.ActArmTimer, vrrp.ActCancelTimer, vrrp.ActSendAdvert:

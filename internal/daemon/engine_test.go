@@ -368,3 +368,38 @@ func TestEngineBatchesAdverts(t *testing.T) {
 		t.Errorf("steady advert: %q, want %q", bt.events, want)
 	}
 }
+
+// The steady state allocates nothing: a master's advert timer, and a
+// backup taking its master's adverts (both step into the engine's one
+// action buffer).
+func TestEngineSteadyStateAllocatesNothing(t *testing.T) {
+	s := &segment{now: t0}
+	m := s.add(t, "r1", "192.168.0.161", "MASTER", 100)
+	b := s.add(t, "r2", "192.168.0.162", "BACKUP", 80)
+	m.eng.start(t0)
+	b.eng.start(t0)
+	s.run(t0.Add(10 * time.Second))
+	if m.state() != vrrp.Master || b.state() != vrrp.Backup {
+		t.Fatalf("states %v %v", m.state(), b.state())
+	}
+	m.eng.insts[0].adv = nopAdv{}
+	now := s.now
+	if n := testing.AllocsPerRun(50, func() {
+		next, _ := m.eng.next()
+		now = next
+		m.eng.fire(next)
+	}); n != 0 {
+		t.Errorf("master advert timer: %v allocations", n)
+	}
+	ad := &vrrp.Advert{Version: 2, VRID: 51, Priority: 100, AdvertIntCs: 100, Src: m.src,
+		Addrs: []netip.Addr{netip.MustParseAddr("192.168.0.248")}}
+	if n := testing.AllocsPerRun(50, func() {
+		now = now.Add(time.Second)
+		b.eng.advert(0, ad, now)
+	}); n != 0 {
+		t.Errorf("backup receiving: %v allocations", n)
+	}
+	if m.state() != vrrp.Master || b.state() != vrrp.Backup {
+		t.Fatalf("states after: %v %v", m.state(), b.state())
+	}
+}
