@@ -17,67 +17,134 @@ const timersPerInstance = int(vrrp.TimerGARP) + 1
 
 func (k timerKey) slot() int { return k.inst*timersPerInstance + int(k.timer) }
 
+// timerEntry is a timer that came due.
 type timerEntry struct {
 	at  time.Time
 	key timerKey
+}
+
+// A deadline is kept as nanoseconds since the queue's base (the first
+// deadline armed): comparing integers, in entries half the size.
+type timerKey64 struct {
+	at  int64  // ns since base
 	gen uint64 // arming order, the tie-break among equal deadlines
 }
 
+func (a timerKey64) less(b timerKey64) bool {
+	return a.at < b.at || a.at == b.at && a.gen < b.gen
+}
+
+type heapNode struct {
+	timerKey64 // may be older (earlier) than the slot's: see arm
+	slot       int32
+}
+
+type slotState struct {
+	pos  int32      // index in h plus one; 0 when not armed
+	want timerKey64 // the deadline of the last arm
+}
+
 // timerQueue holds every armed timer of the daemon: a binary min-heap by
-// deadline that knows where each timer sits, so that a re-arm moves the
-// entry in place and a cancel removes it. A backup re-arms its
-// master-down timer for every advert it hears: nothing is allocated and
-// nothing stale is left behind.
+// deadline that knows where each timer sits.
+//
+// A backup re-arms its master-down timer for every advert it hears, each
+// time later than before. Such a re-arm only records the new deadline in
+// the timer's slot; its heap entry stays where it is, earlier than it
+// should be, and is moved down when it reaches the top (next and due
+// look past it). A thousand backups then cost a slot write per advert
+// and a move per master-down interval, instead of a move per advert.
+// A re-arm to an earlier deadline moves the entry at once. Nothing is
+// allocated and nothing stale is left behind.
 type timerQueue struct {
-	h   []timerEntry
-	pos []int32 // by slot: index in h plus one; 0 when not armed
-	gen uint64
+	h     []heapNode
+	slots []slotState // by timerKey.slot
+	base  time.Time
+	based bool
+	gen   uint64
 }
 
 func newTimerQueue() *timerQueue { return &timerQueue{} }
 
+func (q *timerQueue) key64(at time.Time) timerKey64 {
+	if !q.based {
+		q.base, q.based = at, true
+	}
+	q.gen++
+	return timerKey64{at: int64(at.Sub(q.base)), gen: q.gen}
+}
+
 // arm sets k to fire at at, replacing any earlier arm of k.
 func (q *timerQueue) arm(k timerKey, at time.Time) {
-	q.gen++
 	s := k.slot()
-	for s >= len(q.pos) {
-		q.pos = append(q.pos, 0)
+	for s >= len(q.slots) {
+		q.slots = append(q.slots, slotState{})
 	}
-	if p := q.pos[s]; p > 0 {
-		i := int(p - 1)
-		q.h[i].at, q.h[i].gen = at, q.gen
+	w := q.key64(at)
+	st := &q.slots[s]
+	if st.pos > 0 {
+		i := int(st.pos - 1)
+		later := !w.less(st.want)
+		st.want = w
+		if later {
+			return // the entry, now early, is fixed at the top
+		}
+		q.h[i].timerKey64 = w
 		if !q.up(i) {
 			q.down(i)
 		}
 		return
 	}
-	q.h = append(q.h, timerEntry{at: at, key: k, gen: q.gen})
+	st.want = w
+	q.h = append(q.h, heapNode{timerKey64: w, slot: int32(s)})
 	i := len(q.h) - 1
-	q.pos[s] = int32(i + 1)
+	st.pos = int32(i + 1)
 	q.up(i)
 }
 
 // cancel disarms k.
 func (q *timerQueue) cancel(k timerKey) {
 	s := k.slot()
-	if s >= len(q.pos) || q.pos[s] == 0 {
+	if s >= len(q.slots) || q.slots[s].pos == 0 {
 		return
 	}
-	q.remove(int(q.pos[s] - 1))
+	q.remove(int(q.slots[s].pos - 1))
+}
+
+// settle moves the early entries at the top to their deadlines, so that
+// the top is the earliest timer.
+func (q *timerQueue) settle() {
+	for len(q.h) > 0 {
+		top := &q.h[0]
+		w := q.slots[top.slot].want
+		if w == top.timerKey64 {
+			return
+		}
+		top.timerKey64 = w
+		q.down(0)
+	}
 }
 
 // next returns the earliest deadline.
 func (q *timerQueue) next() (time.Time, bool) {
+	q.settle()
 	if len(q.h) == 0 {
 		return time.Time{}, false
 	}
-	return q.h[0].at, true
+	return q.base.Add(time.Duration(q.h[0].at)), true
 }
 
 // due pops the timers due at now, earliest first.
 func (q *timerQueue) due(now time.Time, out []timerEntry) []timerEntry {
-	for len(q.h) > 0 && !q.h[0].at.After(now) {
-		out = append(out, q.h[0])
+	if !q.based {
+		return out
+	}
+	lim := int64(now.Sub(q.base))
+	for q.settle(); len(q.h) > 0 && q.h[0].at <= lim; q.settle() {
+		s := int(q.h[0].slot)
+		out = append(out, timerEntry{
+			at:  q.base.Add(time.Duration(q.h[0].at)),
+			key: timerKey{inst: s / timersPerInstance, timer: vrrp.TimerID(s % timersPerInstance)},
+		})
 		q.remove(0)
 	}
 	return out
@@ -85,11 +152,11 @@ func (q *timerQueue) due(now time.Time, out []timerEntry) []timerEntry {
 
 // remove takes out entry i.
 func (q *timerQueue) remove(i int) {
-	q.pos[q.h[i].key.slot()] = 0
+	q.slots[q.h[i].slot].pos = 0
 	last := len(q.h) - 1
 	if i != last {
 		q.h[i] = q.h[last]
-		q.pos[q.h[i].key.slot()] = int32(i + 1)
+		q.slots[q.h[i].slot].pos = int32(i + 1)
 	}
 	q.h = q.h[:last]
 	if i < last && !q.up(i) {
@@ -97,17 +164,12 @@ func (q *timerQueue) remove(i int) {
 	}
 }
 
-func (q *timerQueue) less(i, j int) bool {
-	if q.h[i].at.Equal(q.h[j].at) {
-		return q.h[i].gen < q.h[j].gen
-	}
-	return q.h[i].at.Before(q.h[j].at)
-}
+func (q *timerQueue) less(i, j int) bool { return q.h[i].less(q.h[j].timerKey64) }
 
 func (q *timerQueue) swap(i, j int) {
 	q.h[i], q.h[j] = q.h[j], q.h[i]
-	q.pos[q.h[i].key.slot()] = int32(i + 1)
-	q.pos[q.h[j].key.slot()] = int32(j + 1)
+	q.slots[q.h[i].slot].pos = int32(i + 1)
+	q.slots[q.h[j].slot].pos = int32(j + 1)
 }
 
 // up moves entry j towards the root and reports whether it moved.

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -86,8 +87,10 @@ func TestBurstTrim(t *testing.T) {
 }
 
 // TestTimerQueueRandom: against a plain map of the live arms, timers
-// come out of random arms, re-arms and cancels in deadline order (arming
-// order among equal deadlines), each live one exactly once.
+// come out of random arms, re-arms (earlier and later) and cancels, with
+// the clock moving on now and then, in deadline order (arming order among
+// equal deadlines), each live one exactly once, when it is due and not
+// before; next always names the earliest live deadline.
 func TestTimerQueueRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	q := newTimerQueue()
@@ -97,35 +100,61 @@ func TestTimerQueueRandom(t *testing.T) {
 	}
 	live := map[timerKey]arm{}
 	seq := 0
-	for range 5000 {
-		k := timerKey{inst: rng.IntN(50), timer: vrrp.TimerID(rng.IntN(2))}
-		if rng.IntN(4) == 0 {
-			q.cancel(k)
-			delete(live, k)
-			continue
-		}
-		at := t0.Add(time.Duration(rng.IntN(200)) * time.Millisecond)
-		seq++
-		q.arm(k, at)
-		live[k] = arm{at, seq}
-	}
-	got := q.due(t0.Add(time.Hour), nil)
-	if len(got) != len(live) {
-		t.Fatalf("%d timers due, %d armed", len(got), len(live))
-	}
-	for i, e := range got {
-		a, ok := live[e.key]
-		if !ok || !a.at.Equal(e.at) {
-			t.Fatalf("timer %d: %+v, armed %+v", i, e, a)
-		}
-		delete(live, e.key)
-		if i > 0 {
-			p := got[i-1]
-			if e.at.Before(p.at) || e.at.Equal(p.at) && e.gen < p.gen {
-				t.Fatalf("timer %d out of order: %+v after %+v", i, e, p)
+	now := t0
+	// check pops what is due at now and compares with live.
+	check := func(now time.Time) {
+		t.Helper()
+		var want []timerKey
+		for k, a := range live {
+			if !a.at.After(now) {
+				want = append(want, k)
 			}
 		}
+		slices.SortFunc(want, func(x, y timerKey) int {
+			if c := live[x].at.Compare(live[y].at); c != 0 {
+				return c
+			}
+			return live[x].seq - live[y].seq
+		})
+		got := q.due(now, nil)
+		if len(got) != len(want) {
+			t.Fatalf("at %v: %d timers due, want %d", now.Sub(t0), len(got), len(want))
+		}
+		for i, e := range got {
+			if e.key != want[i] || !e.at.Equal(live[want[i]].at) {
+				t.Fatalf("at %v: timer %d is %+v, want %+v %+v", now.Sub(t0), i, e, want[i], live[want[i]])
+			}
+		}
+		for _, k := range want {
+			delete(live, k)
+		}
+		var first time.Time
+		for _, a := range live {
+			if first.IsZero() || a.at.Before(first) {
+				first = a.at
+			}
+		}
+		if at, ok := q.next(); ok != !first.IsZero() || ok && !at.Equal(first) {
+			t.Fatalf("at %v: next = %v %v, want %v", now.Sub(t0), at.Sub(t0), ok, first.Sub(t0))
+		}
 	}
+	for range 20000 {
+		k := timerKey{inst: rng.IntN(50), timer: vrrp.TimerID(rng.IntN(2))}
+		switch rng.IntN(8) {
+		case 0:
+			q.cancel(k)
+			delete(live, k)
+		case 1:
+			now = now.Add(time.Duration(rng.IntN(30)) * time.Millisecond)
+			check(now)
+		default:
+			at := now.Add(time.Duration(rng.IntN(200)) * time.Millisecond)
+			seq++
+			q.arm(k, at)
+			live[k] = arm{at, seq}
+		}
+	}
+	check(now.Add(time.Hour))
 	if _, ok := q.next(); ok {
 		t.Error("timers left after all were due")
 	}
