@@ -2,7 +2,9 @@ package daemon
 
 import (
 	"os"
+	"syscall"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -58,6 +60,11 @@ func (g *goWaker) Close()                { g.t.Stop() }
 type wakeTimer struct {
 	f *os.File
 	C chan struct{}
+	// spec and settime are made once: a closure built per Reset would
+	// be allocated per Reset.
+	spec    unix.ItimerSpec
+	settime func(fd uintptr)
+	rc      syscall.RawConn
 }
 
 func (t *wakeTimer) Wake() <-chan struct{} { return t.C }
@@ -68,14 +75,31 @@ func newWakeTimer() (*wakeTimer, error) {
 		return nil, err
 	}
 	t := &wakeTimer{f: os.NewFile(uintptr(fd), "timerfd"), C: make(chan struct{}, 1)}
+	if t.rc, err = t.f.SyscallConn(); err != nil {
+		t.f.Close()
+		return nil, err
+	}
+	t.settime = func(fd uintptr) {
+		// Raw: timerfd_settime never blocks (see read).
+		unix.RawSyscall6(unix.SYS_TIMERFD_SETTIME, fd, 0, uintptr(unsafe.Pointer(&t.spec)), 0, 0, 0)
+	}
 	go t.read()
 	return t, nil
 }
 
 func (t *wakeTimer) read() {
 	var b [8]byte // the expiry count
+	var rerr unix.Errno
+	// The runtime's poller waits; the read itself is a raw system call,
+	// which never blocks on this non-blocking descriptor and so skips
+	// Syscall's bookkeeping (which wakes sysmon).
+	read := func(fd uintptr) bool {
+		_, _, rerr = unix.RawSyscall(unix.SYS_READ, fd, uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
+		return rerr != unix.EAGAIN
+	}
 	for {
-		if _, err := t.f.Read(b[:]); err != nil {
+		err := t.rc.Read(read)
+		if err != nil || rerr != 0 && rerr != unix.EINTR {
 			return // closed
 		}
 		select {
@@ -97,13 +121,8 @@ func (t *wakeTimer) Reset(d time.Duration) {
 func (t *wakeTimer) Stop() { t.set(unix.Timespec{}) }
 
 func (t *wakeTimer) set(v unix.Timespec) {
-	rc, err := t.f.SyscallConn()
-	if err != nil {
-		return
-	}
-	rc.Control(func(fd uintptr) {
-		unix.TimerfdSettime(int(fd), 0, &unix.ItimerSpec{Value: v}, nil)
-	})
+	t.spec = unix.ItimerSpec{Value: v}
+	t.rc.Control(t.settime)
 }
 
 // Close stops the reading goroutine.

@@ -54,7 +54,10 @@ func (b *batch) recv(fd int) (n int, err error) {
 		h.Flags = 0
 		b.hdrs[i].Len = 0
 	}
-	r, _, e := unix.Syscall6(unix.SYS_RECVMMSG, uintptr(fd), uintptr(unsafe.Pointer(&b.hdrs[0])),
+	// A raw system call: MSG_DONTWAIT never blocks, and Syscall's
+	// bookkeeping wakes the runtime's sysmon thread, which then hands the
+	// P to another thread whenever the call outlasts its 20 µs tick.
+	r, _, e := unix.RawSyscall6(unix.SYS_RECVMMSG, uintptr(fd), uintptr(unsafe.Pointer(&b.hdrs[0])),
 		batchLen, unix.MSG_DONTWAIT, 0, 0)
 	if e != 0 {
 		return 0, e

@@ -128,8 +128,10 @@ func (o *outbox) send(fd uintptr) bool {
 				h.Hdr.SetControllen(m.oobn)
 			}
 		}
-		r, _, e := unix.Syscall6(unix.SYS_SENDMMSG, fd, uintptr(unsafe.Pointer(&o.hdrs[0])), uintptr(k),
-			uintptr(o.msgs[o.next].flags), 0, 0)
+		// Raw, and MSG_DONTWAIT: it never blocks (a full socket buffer is
+		// EAGAIN), so the runtime need not know (see batch.recv).
+		r, _, e := unix.RawSyscall6(unix.SYS_SENDMMSG, fd, uintptr(unsafe.Pointer(&o.hdrs[0])), uintptr(k),
+			uintptr(o.msgs[o.next].flags|unix.MSG_DONTWAIT), 0, 0)
 		switch {
 		case e == unix.EAGAIN:
 			return false
