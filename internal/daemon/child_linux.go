@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime"
 	"strings"
 
 	"github.com/gokeepalived/gokeepalived/internal/cli"
@@ -41,14 +40,7 @@ func runChild(o cli.Options, env runEnv) int {
 		log = w
 	}
 
-	// The VRRP child is one event loop fed by a reader per socket: with
-	// one P a received advert goes from its reader to the loop goroutine
-	// on the same thread, where several Ps would wake a second thread for
-	// every packet (measured: a third of the child's CPU at 1000
-	// instances). GOMAXPROCS in the environment still wins.
-	if os.Getenv("GOMAXPROCS") == "" {
-		runtime.GOMAXPROCS(1)
-	}
+	setProcs()
 	setGCPercent()
 	conn := ipc.ChildEndpoint(childReadFD, childWriteFD).Conn()
 	if _, err := conn.Handshake(ipc.Hello{Role: role, PID: os.Getpid(), Build: version.Line()}, ipc.RoleParent); err != nil {

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"os"
+	"runtime"
 	"runtime/debug"
 	"time"
 )
@@ -20,6 +21,20 @@ func trimMemory() { debug.FreeOSMemory() }
 // smaller resident heap after a burst such as a thousand instances
 // changing state at once. GOGC in the environment still wins.
 const gcPercent = 25
+
+// setProcs gives every process of the daemon one P. The VRRP child is one
+// event loop fed by a reader per socket: with one P a received advert goes
+// from its reader to the loop goroutine on the same thread, where several
+// Ps would wake a second thread for every packet (measured: a third of the
+// child's CPU at 1000 instances). The parent and the checker are mostly
+// asleep; a wake-up there should not start a second thread either.
+// keepalived's processes are single-threaded too. GOMAXPROCS in the
+// environment still wins.
+func setProcs() {
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(1)
+	}
+}
 
 func setGCPercent() {
 	if os.Getenv("GOGC") == "" {

@@ -63,6 +63,7 @@ type parent struct {
 func supervise(o cli.Options, cfg *config.Config, diags config.Diagnostics, rec *recordingFS, log logging.Logger, env runEnv) int {
 	p := &parent{o: o, env: env, log: log, args: childArgs(env.args), notify: env.notify,
 		events: make(chan childEvent, 64), respawn: make(chan *child, 4), cfg: cfg}
+	setProcs()
 	setGCPercent()
 	p.gen = 1
 	p.snap = rec.snapshot(p.gen, config.Options{File: o.ConfigFile, ConfigID: o.ConfigID, AllConfig: o.AllConfig})
