@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -171,6 +172,26 @@ func (l *Lab) RunProbeTimeout(addr string, period, timeout time.Duration, stop <
 		}
 	}()
 	return <-done
+}
+
+// RunProbes is n probes of period each, started period/n apart and
+// merged: a dial every period/n whose timeout may outlast that spacing.
+// One probe alone dials again only when its last dial ends, so while the
+// address goes unanswered its resolution is the timeout, not the period.
+func (l *Lab) RunProbes(addr string, n int, period, timeout time.Duration, stop <-chan struct{}) *Probe {
+	got := make(chan *Probe, n)
+	for i := range n {
+		go func() {
+			time.Sleep(time.Duration(i) * period / time.Duration(n))
+			got <- l.RunProbeTimeout(addr, period, timeout, stop)
+		}()
+	}
+	all := &Probe{}
+	for range n {
+		all.Samples = append(all.Samples, (<-got).Samples...)
+	}
+	slices.SortStableFunc(all.Samples, func(a, b Sample) int { return a.At.Compare(b.At) })
+	return all
 }
 
 // Gap is the client-seen outage after from: the time from the last

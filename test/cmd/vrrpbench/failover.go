@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -14,8 +15,12 @@ const (
 	vip        = "192.168.0.248"
 	port       = 8080
 	backupPrio = 80
-	// The probe's period, and each dial's bound.
-	probePeriod = 5 * time.Millisecond
+	// The client dials every probeStep: probes probes of period
+	// probeStep×probes, each dial bounded by probeTimeout (which a dial
+	// toward the departed master runs out: hence several probes).
+	probes       = 5
+	probeStep    = time.Millisecond
+	probeTimeout = 4 * time.Millisecond
 )
 
 // scenario is one failover measured.
@@ -46,7 +51,7 @@ type failoverRun struct {
 
 // failover runs one repetition of s with both routers running kind k:
 // the master (r1, priority 100) is stopped right after one of its adverts
-// crossed the bridge, and a client probe dials VIP:port every 5 ms.
+// crossed the bridge, and the client dials VIP:port every millisecond.
 func failover(p *cmdutil.Program, k netlab.Kind, ours string, s scenario) failoverRun {
 	rp := p.Sub()
 	defer rp.Close()
@@ -63,9 +68,16 @@ func failover(p *cmdutil.Program, k netlab.Kind, ours string, s scenario) failov
 		rp.Fatalf("%s: r2 not backup within %v:\n%s", k, start, b.LogText())
 	}
 	wire := startWatch(rp, l, fmt.Sprintf("ip proto 112 and src host %s", netlab.RouterAddr(0)))
+	if dir := os.Getenv("VRRPBENCH_PCAP"); dir != "" {
+		// Diagnosis: everything on the bridge, one file per run.
+		pcapSeq++
+		dump(rp, l, filepath.Join(dir, fmt.Sprintf("%03d-%s.pcap", pcapSeq, k)))
+	}
 	stop := make(chan struct{})
 	probed := make(chan *netlab.Probe)
-	go func() { probed <- l.RunProbe(fmt.Sprintf("%s:%d", vip, port), probePeriod, stop) }()
+	go func() {
+		probed <- l.RunProbes(fmt.Sprintf("%s:%d", vip, port), probes, probes*probeStep, probeTimeout, stop)
+	}()
 	// The client resolves the VIP to r1 and a few adverts go by.
 	time.Sleep(max(time.Second, 3*s.advert))
 

@@ -5,7 +5,7 @@
 //   - failover: a pair of the same implementation (seed 001 §3: MASTER
 //     100, BACKUP 80); the master crashes (SIGKILL + cable cut) or gets
 //     SIGTERM just after one of its adverts; a client dials the VIP every
-//     5 ms. Reported: the client-seen gap (r1's last answer to r2's first)
+//     millisecond. Reported: the client-seen gap (r1's last answer to r2's first)
 //     and the time from r1's last advert on the wire to r2's first answer,
 //     against the protocol bound (3 × advert_int + Skew_Time after a
 //     crash, Skew_Time after priority 0).
@@ -16,7 +16,7 @@
 //
 // It writes a Markdown section on stdout, progress on stderr.
 //
-//	vrrpbench -keepalived bin/keepalived [-reps 5] [-window 12s -windows 5]
+//	vrrpbench -keepalived bin/keepalived [-reps 7] [-window 10s -windows 10] [-scenario TEXT]
 package main
 
 import (
@@ -25,6 +25,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gokeepalived/gokeepalived/test/cmd/internal/cmdutil"
@@ -35,14 +37,15 @@ func main() {
 	// When started by netlab's Server in a router: the TCP server.
 	netlab.MaybeServe()
 	keepalived := flag.String("keepalived", "bin/keepalived", "our keepalived binary")
-	reps := flag.Int("reps", 5, "repetitions of each failover")
+	reps := flag.Int("reps", 7, "repetitions of each failover")
 	settle := flag.Duration("settle", 10*time.Second, "scale: time after every instance reached its state, before measuring")
-	window := flag.Duration("window", 12*time.Second, "scale: length of one CPU/RSS window")
-	windows := flag.Int("windows", 5, "scale: windows measured")
+	window := flag.Duration("window", 10*time.Second, "scale: length of one CPU/RSS window")
+	windows := flag.Int("windows", 10, "scale: windows measured")
 	ifaces := flag.Int("ifaces", 4, "scale: interfaces")
 	perIf := flag.Int("per-if", 250, "scale: instances per interface (VRIDs 1..N)")
 	only := flag.String("only", "", "run only 'failover' or 'scale'")
 	oursOnly := flag.Bool("ours-only", false, "run only our keepalived (for profiling; the tables then lack the reference)")
+	only1 := flag.String("scenario", "", "failover: run only the scenarios whose name contains this")
 	flag.Parse()
 	if why := cmdutil.NeedRoot(); why != "" {
 		fmt.Fprintf(os.Stderr, "vrrpbench: %s\n", why)
@@ -60,6 +63,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "vrrpbench: %v\n", err)
 		os.Exit(2)
 	}
+	scenarios = slices.DeleteFunc(scenarios, func(s scenario) bool { return !strings.Contains(s.name, *only1) })
 	p := cmdutil.New(false)
 	kinds := []netlab.Kind{netlab.Ours, netlab.Reference}
 	if *oursOnly {
@@ -85,11 +89,20 @@ func main() {
 		writeFailover(w, kinds, results, *reps)
 	}
 	if *only == "" || *only == "scale" {
+		var labs []*scaleLab
+		for _, k := range kinds {
+			fmt.Fprintf(os.Stderr, "vrrpbench: %s: starting %d instances\n", k, *ifaces**perIf)
+			labs = append(labs, startScale(p, k, ours, *ifaces, *perIf))
+		}
+		fmt.Fprintf(os.Stderr, "vrrpbench: all labs up; settle %v, %d windows of %v\n", *settle, *windows, *window)
+		got := measureScale(p, labs, *settle, *window, *windows)
 		var res [2]scaleResult
 		for ki, k := range kinds {
-			fmt.Fprintf(os.Stderr, "vrrpbench: %s: %d instances, settle %v, %d windows of %v\n", k, *ifaces**perIf, *settle, *windows, *window)
-			res[ki] = scale(p, k, ours, *ifaces, *perIf, *settle, *window, *windows)
+			res[ki] = got[ki]
 			fmt.Fprintf(os.Stderr, "vrrpbench: %s: cpu %v %v, rss %v %v\n", k, res[ki].cpu[0], res[ki].cpu[1], res[ki].rss[0], res[ki].rss[1])
+		}
+		for _, lb := range labs {
+			lb.rp.Close()
 		}
 		writeScale(w, kinds, res, *ifaces, *perIf, *settle, *window, *windows)
 	}
@@ -99,12 +112,13 @@ func main() {
 func writeFailover(w io.Writer, kinds []netlab.Kind, results [][2][]failoverRun, reps int) {
 	fmt.Fprintf(w, "## VRRP failover, client-seen\n\n")
 	fmt.Fprintf(w, "Pairs of the same implementation, %d repetitions each (a fresh lab each time).\n", reps)
-	fmt.Fprintf(w, "*Gap*: from r1's last answer to r2's first, as the client's 5 ms TCP probe saw it.\n")
+	fmt.Fprintf(w, "*Gap*: from r1's last answer to r2's first, as the client saw it, dialling the VIP every\n")
+	fmt.Fprintf(w, "%v (%d TCP probes %v apart, each dial bounded by %v).\n", probeStep, probes, probeStep, probeTimeout)
 	fmt.Fprintf(w, "*After last advert*: from r1's last advert on the bridge (tcpdump's kernel\n")
 	fmt.Fprintf(w, "timestamp) to r2's first answer; *over bound* is its median minus the protocol bound;\n")
 	fmt.Fprintf(w, "*MASTER line* is the median time from that advert to r2's \"Entering MASTER STATE\"\n")
 	fmt.Fprintf(w, "console line (the backup's own timer, without the VIP, ARP and client parts).\n")
-	fmt.Fprintf(w, "The probe's 5 ms period is the resolution. Milliseconds.\n\n")
+	fmt.Fprintf(w, "The dials' %v spacing is the resolution. Milliseconds.\n\n", probeStep)
 	fmt.Fprintf(w, "| scenario | implementation | bound | gap min | gap median | gap max | after last advert min | median | max | over bound | MASTER line | runs ok |\n")
 	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for si, s := range scenarios {
@@ -173,8 +187,10 @@ func writeScale(w io.Writer, kinds []netlab.Kind, res [2]scaleResult, ifaces, pe
 	fmt.Fprintf(w, "## %d VRRP instances at advert_int 1\n\n", ifaces*perIf)
 	fmt.Fprintf(w, "%d interfaces × %d VRIDs, one /32 VIP each, VRRPv2 with PASS authentication. r1 runs\n", ifaces, perIf)
 	fmt.Fprintf(w, "them all as MASTER (priority 100, sending %d adverts/s), r2 all as BACKUP (80,\n", ifaces*perIf)
-	fmt.Fprintf(w, "receiving them). After every instance reached its state and %v more, %d windows of\n", settle, windows)
-	fmt.Fprintf(w, "%v: CPU is utime+stime of every process of the daemon (keepalived: parent and VRRP\n", window)
+	fmt.Fprintf(w, "receiving them). Both implementations' labs run at the same time and are measured\n")
+	fmt.Fprintf(w, "over the same windows, so that a busy moment of the machine weighs on both: after\n")
+	fmt.Fprintf(w, "every instance of both reached its state and %v more, %d windows of\n", settle, windows)
+	fmt.Fprintf(w, "%v. CPU is utime+stime of every process of the daemon (keepalived: parent and VRRP\n", window)
 	fmt.Fprintf(w, "child) per wall second, in %% of one CPU; RSS is VmRSS summed over those processes,\n")
 	fmt.Fprintf(w, "which counts the executable's pages once per process; PSS (smaps_rollup) shares\n")
 	fmt.Fprintf(w, "them out; anon is RssAnon (heap, stacks, runtime). Memory in MiB.\n\n")
@@ -201,6 +217,13 @@ func writeScale(w io.Writer, kinds []netlab.Kind, res [2]scaleResult, ifaces, pe
 		fmt.Fprintf(w, "- %s: CPU ours/keepalived %s (median; goal at most 0.5x: %s), RSS %s (goal at most 2x, or where the memory goes: %s), PSS %s.\n",
 			name, ratio(o.med, r.med), met(r.med > 0 && o.med <= r.med/2), ratio(om.med, rm.med), rssVerdict(rm.med > 0 && om.med <= 2*rm.med),
 			ratio(op.med, rp.med))
+	}
+	for role, name := range []string{"master", "backup"} {
+		var rs []string
+		for i := range min(len(res[0].cpu[role]), len(res[1].cpu[role])) {
+			rs = append(rs, ratio(res[0].cpu[role][i], res[1].cpu[role][i]))
+		}
+		fmt.Fprintf(w, "- %s, CPU ours/keepalived window by window: %s.\n", name, strings.Join(rs, ", "))
 	}
 	fmt.Fprintln(w)
 }

@@ -26,12 +26,17 @@ type scaleResult struct {
 	flaps int // state changes during the windows
 }
 
-// scale runs ifaces × perIf instances in r1 (all MASTER, priority 100)
-// and the same in r2 (all BACKUP, 80), joined by ifaces links, and
-// measures both daemons' CPU and RSS over windows after settle.
-func scale(p *cmdutil.Program, k netlab.Kind, ours string, ifaces, perIf int, settle, window time.Duration, windows int) scaleResult {
+// scaleLab is one implementation's pair: r1 runs ifaces × perIf
+// instances (all MASTER, priority 100), r2 the same (all BACKUP, 80),
+// joined by ifaces links.
+type scaleLab struct {
+	k  netlab.Kind
+	rp *cmdutil.Program
+	ds [2]*netlab.Daemon // master, backup
+}
+
+func startScale(p *cmdutil.Program, k netlab.Kind, ours string, ifaces, perIf int) *scaleLab {
 	rp := p.Sub()
-	defer rp.Close()
 	l := netlab.New(rp, 2)
 	// eth0 is the lab's bridge; eth1.. are direct veth pairs r1–r2.
 	for i := 1; i < ifaces; i++ {
@@ -47,39 +52,57 @@ func scale(p *cmdutil.Program, k netlab.Kind, ours string, ifaces, perIf int, se
 	waitCount(rp, m, "Entering MASTER STATE", n, 60*time.Second)
 	b := l.Start(k, ours, 1, l.WriteConf("r2.conf", scaleConf(ifaces, perIf, "BACKUP", backupPrio)))
 	waitCount(rp, b, "Entering BACKUP STATE", n, 60*time.Second)
-	time.Sleep(settle)
+	if k == netlab.Ours && os.Getenv("VRRPBENCH_KEEP") != "" {
+		defer func() {
+			fmt.Fprintf(os.Stderr, "vrrpbench: VRRPBENCH_KEEP: %s master %v backup %v, press Enter\n", l.Prefix, m.Pids(), b.Pids())
+			fmt.Scanln()
+		}()
+	}
+	return &scaleLab{k: k, rp: rp, ds: [2]*netlab.Daemon{m, b}}
+}
 
-	var res scaleResult
-	ds := [2]*netlab.Daemon{m, b}
-	base := [2]string{"Entering", "Entering"}
-	before := [2]int{m.Count(base[0]), b.Count(base[1])}
-	var ticks [2]int64
-	for i, d := range ds {
-		ticks[i] = sumTicks(rp, d.Pids())
+// measureScale measures every lab's daemons over the same windows, after
+// settle: a busy moment of the shared machine then weighs on every
+// implementation alike, and the ratio of each window compares like with
+// like. The labs run side by side, about 2 % of a CPU each.
+func measureScale(p *cmdutil.Program, labs []*scaleLab, settle, window time.Duration, windows int) []scaleResult {
+	time.Sleep(settle)
+	res := make([]scaleResult, len(labs))
+	var before [][2]int
+	var ticks [][2]int64
+	for _, lb := range labs {
+		var b [2]int
+		var t [2]int64
+		for i, d := range lb.ds {
+			b[i] = d.Count("Entering")
+			t[i] = sumTicks(p, d.Pids())
+		}
+		before, ticks = append(before, b), append(ticks, t)
 	}
 	t0 := time.Now()
 	for range windows {
 		time.Sleep(window)
 		t1 := time.Now()
-		for i, d := range ds {
-			pids := d.Pids()
-			res.procs[i] = len(pids)
-			now := sumTicks(rp, pids)
-			res.cpu[i] = append(res.cpu[i], 100*float64(now-ticks[i])/userHZ/t1.Sub(t0).Seconds())
-			m := sumMem(rp, pids)
-			res.rss[i] = append(res.rss[i], float64(m.rss)/1024)
-			res.pss[i] = append(res.pss[i], float64(m.pss)/1024)
-			res.anon[i] = append(res.anon[i], float64(m.anon)/1024)
-			ticks[i] = now
+		for li, lb := range labs {
+			r := &res[li]
+			for i, d := range lb.ds {
+				pids := d.Pids()
+				r.procs[i] = len(pids)
+				now := sumTicks(p, pids)
+				r.cpu[i] = append(r.cpu[i], 100*float64(now-ticks[li][i])/userHZ/t1.Sub(t0).Seconds())
+				m := sumMem(p, pids)
+				r.rss[i] = append(r.rss[i], float64(m.rss)/1024)
+				r.pss[i] = append(r.pss[i], float64(m.pss)/1024)
+				r.anon[i] = append(r.anon[i], float64(m.anon)/1024)
+				ticks[li][i] = now
+			}
 		}
 		t0 = t1
 	}
-	for i, d := range ds {
-		res.flaps += d.Count(base[i]) - before[i]
-	}
-	if k == netlab.Ours && os.Getenv("VRRPBENCH_KEEP") != "" {
-		fmt.Fprintf(os.Stderr, "vrrpbench: VRRPBENCH_KEEP: %s %v, press Enter\n", l.Prefix, m.Pids())
-		fmt.Scanln()
+	for li, lb := range labs {
+		for i, d := range lb.ds {
+			res[li].flaps += d.Count("Entering") - before[li][i]
+		}
 	}
 	return res
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -95,4 +96,21 @@ func (w *watch) lastBefore(t time.Time) (time.Time, bool) {
 		}
 	}
 	return last, !last.IsZero()
+}
+
+// pcapSeq numbers VRRPBENCH_PCAP's files.
+var pcapSeq int
+
+// dump writes everything on the client's bridge to file until the lab
+// closes (VRRPBENCH_PCAP, for reading a failover packet by packet).
+func dump(p *cmdutil.Program, l *netlab.Lab, file string) {
+	cmd := exec.Command("ip", "netns", "exec", l.Client, "tcpdump", "-i", "br0", "-nn", "-U", "--immediate-mode", "-w", file)
+	if err := cmd.Start(); err != nil {
+		p.Fatalf("tcpdump: %v", err)
+	}
+	p.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	})
+	time.Sleep(200 * time.Millisecond) // libpcap's start-up
 }
