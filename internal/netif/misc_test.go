@@ -14,7 +14,9 @@ import (
 )
 
 func TestWatcher(t *testing.T) {
-	w := watcher{state: map[int]linkState{}, name: func(i int) string { return "lookup" }}
+	lookups := 0
+	w := watcher{state: map[int]linkState{}, names: map[int]string{5: "listed"},
+		name: func(i int) string { lookups++; return "lookup" }}
 	link := func(typ uint16, idx int32, name string, flags uint32) []Event {
 		u := netlink.LinkUpdate{Header: unix.NlMsghdr{Type: typ}}
 		u.Index, u.Flags = idx, flags
@@ -43,12 +45,19 @@ func TestWatcher(t *testing.T) {
 			"addr-added eth0(2) 10.0.0.1/24"},
 		{w.addr(netlink.AddrUpdate{LinkIndex: 9, LinkAddress: net.IPNet{IP: net.ParseIP("fd00::1"), Mask: net.CIDRMask(64, 128)}}),
 			"addr-removed lookup(9) fd00::1/64"},
+		{w.addr(netlink.AddrUpdate{LinkIndex: 9, NewAddr: true, LinkAddress: net.IPNet{IP: net.ParseIP("fd00::2"), Mask: net.CIDRMask(64, 128)}}),
+			"addr-added lookup(9) fd00::2/64"}, // looked up once
+		{w.addr(netlink.AddrUpdate{LinkIndex: 5, NewAddr: true, LinkAddress: net.IPNet{IP: net.ParseIP("10.1.0.1"), Mask: net.CIDRMask(16, 32)}}),
+			"addr-added listed(5) 10.1.0.1/16"}, // listed when the watch began
 		{w.addr(netlink.AddrUpdate{LinkIndex: 2}), ""},
 		{link(unix.RTM_DELLINK, 2, "", 0), "link-deleted eth0(2)"},
 	} {
 		if got := str(c.evs); got != c.want {
 			t.Errorf("got %q, want %q", got, c.want)
 		}
+	}
+	if lookups != 1 {
+		t.Errorf("%d name lookups, want 1", lookups)
 	}
 	if EventKind(0).String() != "event(0)" || AddrRemoved.String() != "addr-removed" {
 		t.Error("names")

@@ -141,12 +141,17 @@ func Watch(ctx context.Context, o WatchOptions) (<-chan Event, error) {
 		defer closeNS()
 		defer nh.Close()
 		defer close(done)
-		w := watcher{state: map[int]linkState{}, name: func(idx int) string {
+		w := watcher{state: map[int]linkState{}, names: map[int]string{}, name: func(idx int) string {
 			if l, err := nh.LinkByIndex(idx); err == nil {
 				return l.Attrs().Name
 			}
 			return ""
 		}}
+		if ls, err := nh.LinkList(); err == nil {
+			for _, l := range ls {
+				w.names[l.Attrs().Index] = l.Attrs().Name
+			}
+		}
 		for {
 			var evs []Event
 			select {
@@ -185,6 +190,11 @@ type linkState struct {
 // watcher turns netlink updates into events (pure, given the updates).
 type watcher struct {
 	state map[int]linkState
+	// names caches the interfaces' names: those listed when the watch
+	// began, and those looked up since. An address event must not cost
+	// a netlink round trip: a new master's own VIP comes back as one
+	// while it sends its gratuitous ARPs.
+	names map[int]string
 	// name looks up an interface not seen yet (its address came first).
 	name func(index int) string
 }
@@ -200,6 +210,7 @@ func (w *watcher) link(u netlink.LinkUpdate) []Event {
 			name = w.state[idx].name
 		}
 		delete(w.state, idx)
+		delete(w.names, idx)
 		return []Event{{Kind: LinkDeleted, Index: idx, Name: name}}
 	}
 	up := u.Flags&unix.IFF_UP != 0 && u.Flags&unix.IFF_RUNNING != 0
@@ -226,8 +237,17 @@ func (w *watcher) addr(u netlink.AddrUpdate) []Event {
 		k = AddrAdded
 	}
 	name := w.state[u.LinkIndex].name
+	if name == "" {
+		name = w.names[u.LinkIndex]
+	}
 	if name == "" && w.name != nil {
 		name = w.name(u.LinkIndex)
+		if name != "" {
+			if w.names == nil {
+				w.names = map[int]string{}
+			}
+			w.names[u.LinkIndex] = name
+		}
 	}
 	return []Event{{Kind: k, Index: u.LinkIndex, Name: name, Addr: netip.PrefixFrom(ip.Unmap(), ones)}}
 }
