@@ -10,6 +10,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
@@ -405,11 +406,26 @@ func (c *nlConn) do(req []byte) error {
 	c.seq++
 	req = append([]byte(nil), req...)
 	ne.PutUint32(req[8:], c.seq)
-	if err := unix.Sendto(c.fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-		return os.NewSyscallError("sendto", err)
+	// Raw system calls, as long as they do not block: the kernel handles
+	// a route request within sendto and queues its answer before it
+	// returns. Through Syscall, a call that outlasts sysmon's 20 µs tick
+	// has the process's only P handed to another thread (started for the
+	// purpose if need be), and the VIP add of a takeover paid for it
+	// between the advert and the gratuitous ARP.
+	sa := unix.RawSockaddrNetlink{Family: unix.AF_NETLINK}
+	if _, _, e := unix.RawSyscall6(unix.SYS_SENDTO, uintptr(c.fd), uintptr(unsafe.Pointer(&req[0])), uintptr(len(req)),
+		0, uintptr(unsafe.Pointer(&sa)), unsafe.Sizeof(sa)); e != 0 {
+		return os.NewSyscallError("sendto", e)
 	}
 	for {
-		n, _, err := unix.Recvfrom(c.fd, c.buf, 0)
+		r, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, uintptr(c.fd), uintptr(unsafe.Pointer(&c.buf[0])), uintptr(len(c.buf)),
+			unix.MSG_DONTWAIT, 0, 0)
+		n, err := int(r), error(nil)
+		if e == unix.EAGAIN {
+			n, _, err = unix.Recvfrom(c.fd, c.buf, 0) // not there yet: wait as the runtime likes
+		} else if e != 0 {
+			err = e
+		}
 		if err == unix.EINTR {
 			continue
 		}
