@@ -51,8 +51,17 @@ func closeFile(f *os.File) error {
 //
 // Both are made close-on-exec: the programs the child runs (scripts) must
 // not hold the daemon's pipes.
+//
+// Both are also made non-blocking, so that os.NewFile gives files the
+// runtime's poller waits on (os/exec hands them over in blocking mode).
+// A reader blocked in read(2) instead holds the process's only P in a
+// system call: a message it passes on (the parent's Stop) then waits for
+// sysmon to take the P back, and a SIGTERM handover took a millisecond
+// longer than keepalived's.
 func ChildEndpoint(rfd, wfd uintptr) Endpoint {
-	syscall.CloseOnExec(int(rfd))
-	syscall.CloseOnExec(int(wfd))
+	for _, fd := range []int{int(rfd), int(wfd)} {
+		syscall.CloseOnExec(fd)
+		syscall.SetNonblock(fd, true)
+	}
 	return Endpoint{R: os.NewFile(rfd, "ipc-read"), W: os.NewFile(wfd, "ipc-write")}
 }
