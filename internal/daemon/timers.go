@@ -17,6 +17,11 @@ const timersPerInstance = int(vrrp.TimerGARP) + 1
 
 func (k timerKey) slot() int { return k.inst*timersPerInstance + int(k.timer) }
 
+// slotKey is slot's inverse.
+func slotKey(slot int) timerKey {
+	return timerKey{inst: slot / timersPerInstance, timer: vrrp.TimerID(slot % timersPerInstance)}
+}
+
 // timerEntry is a timer that came due.
 type timerEntry struct {
 	at  time.Time
@@ -25,23 +30,23 @@ type timerEntry struct {
 
 // A deadline is kept as nanoseconds since the queue's base (the first
 // deadline armed): comparing integers, in entries half the size.
-type timerKey64 struct {
+type deadline struct {
 	at  int64  // ns since base
 	gen uint64 // arming order, the tie-break among equal deadlines
 }
 
-func (a timerKey64) less(b timerKey64) bool {
+func (a deadline) less(b deadline) bool {
 	return a.at < b.at || a.at == b.at && a.gen < b.gen
 }
 
 type heapNode struct {
-	timerKey64 // may be older (earlier) than the slot's: see arm
-	slot       int32
+	deadline // may be older (earlier) than the slot's: see arm
+	slot     int32
 }
 
 type slotState struct {
-	pos  int32      // index in h plus one; 0 when not armed
-	want timerKey64 // the deadline of the last arm
+	pos  int32    // index in h plus one; 0 when not armed
+	want deadline // the deadline of the last arm
 }
 
 // timerQueue holds every armed timer of the daemon: a binary min-heap by
@@ -65,12 +70,12 @@ type timerQueue struct {
 
 func newTimerQueue() *timerQueue { return &timerQueue{} }
 
-func (q *timerQueue) key64(at time.Time) timerKey64 {
+func (q *timerQueue) deadlineOf(at time.Time) deadline {
 	if !q.based {
 		q.base, q.based = at, true
 	}
 	q.gen++
-	return timerKey64{at: int64(at.Sub(q.base)), gen: q.gen}
+	return deadline{at: int64(at.Sub(q.base)), gen: q.gen}
 }
 
 // arm sets k to fire at at, replacing any earlier arm of k.
@@ -79,7 +84,7 @@ func (q *timerQueue) arm(k timerKey, at time.Time) {
 	for s >= len(q.slots) {
 		q.slots = append(q.slots, slotState{})
 	}
-	w := q.key64(at)
+	w := q.deadlineOf(at)
 	st := &q.slots[s]
 	if st.pos > 0 {
 		i := int(st.pos - 1)
@@ -88,14 +93,14 @@ func (q *timerQueue) arm(k timerKey, at time.Time) {
 		if later {
 			return // the entry, now early, is fixed at the top
 		}
-		q.h[i].timerKey64 = w
+		q.h[i].deadline = w
 		if !q.up(i) {
 			q.down(i)
 		}
 		return
 	}
 	st.want = w
-	q.h = append(q.h, heapNode{timerKey64: w, slot: int32(s)})
+	q.h = append(q.h, heapNode{deadline: w, slot: int32(s)})
 	i := len(q.h) - 1
 	st.pos = int32(i + 1)
 	q.up(i)
@@ -116,10 +121,10 @@ func (q *timerQueue) settle() {
 	for len(q.h) > 0 {
 		top := &q.h[0]
 		w := q.slots[top.slot].want
-		if w == top.timerKey64 {
+		if w == top.deadline {
 			return
 		}
-		top.timerKey64 = w
+		top.deadline = w
 		q.down(0)
 	}
 }
@@ -140,11 +145,7 @@ func (q *timerQueue) due(now time.Time, out []timerEntry) []timerEntry {
 	}
 	lim := int64(now.Sub(q.base))
 	for q.settle(); len(q.h) > 0 && q.h[0].at <= lim; q.settle() {
-		s := int(q.h[0].slot)
-		out = append(out, timerEntry{
-			at:  q.base.Add(time.Duration(q.h[0].at)),
-			key: timerKey{inst: s / timersPerInstance, timer: vrrp.TimerID(s % timersPerInstance)},
-		})
+		out = append(out, timerEntry{at: q.base.Add(time.Duration(q.h[0].at)), key: slotKey(int(q.h[0].slot))})
 		q.remove(0)
 	}
 	return out
@@ -164,7 +165,7 @@ func (q *timerQueue) remove(i int) {
 	}
 }
 
-func (q *timerQueue) less(i, j int) bool { return q.h[i].less(q.h[j].timerKey64) }
+func (q *timerQueue) less(i, j int) bool { return q.h[i].less(q.h[j].deadline) }
 
 func (q *timerQueue) swap(i, j int) {
 	q.h[i], q.h[j] = q.h[j], q.h[i]
