@@ -1,10 +1,12 @@
 package netif
 
 import (
+	"bytes"
 	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -64,6 +66,115 @@ func TestWatcher(t *testing.T) {
 	}
 }
 
+// TestLedgerJournal checks that a change is appended to the file (the
+// same file, its old content a prefix of the new), that loading replays
+// the journal and ignores a last line cut short, that the file is written
+// whole again when the journal outgrows its entries, and that the first
+// version's file still loads.
+func TestLedgerJournal(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "netif.json")
+	l, err := loadLedger(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.close()
+	l.put(entry{Kind: kindAddr, ID: "a", Undo: []byte{1}})
+	l.put(entry{Kind: kindAddr, ID: "b"})
+	if err := l.save(); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	st0, _ := os.Stat(path)
+	l.put(entry{Kind: kindRoute, ID: "r"})
+	l.drop(kindAddr, "b")
+	l.drop(kindAddr, "nope") // not there: no line
+	if err := l.save(); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.ReadFile(path)
+	st1, _ := os.Stat(path)
+	if !os.SameFile(st0, st1) || !bytes.HasPrefix(after, before) {
+		t.Fatalf("a change rewrote the file:\n%s\nthen\n%s", before, after)
+	}
+	if got := strings.Count(string(after), "\n") - strings.Count(string(before), "\n"); got != 2 {
+		t.Errorf("%d lines appended, want 2:\n%s", got, after)
+	}
+	// Putting what is there already writes nothing; a change is a line.
+	if !l.put(entry{Kind: kindAddr, ID: "a", Undo: []byte{1}}) {
+		t.Error("existing entry not reported")
+	}
+	if err := l.save(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); !bytes.Equal(b, after) {
+		t.Errorf("an unchanged put was written:\n%s", b)
+	}
+	l.put(entry{Kind: kindAddr, ID: "a", Undo: []byte{2}})
+	l.put(entry{Kind: kindAddr, ID: "a", Undo: []byte{1}})
+	if err := l.save(); err != nil {
+		t.Fatal(err)
+	}
+	after, _ = os.ReadFile(path)
+	ids := func(es []entry) string {
+		var s []string
+		for _, e := range es {
+			s = append(s, e.Kind+":"+e.ID)
+		}
+		return strings.Join(s, ",")
+	}
+	// A kill in the middle of an append leaves a line without its end.
+	torn := append(slices.Clone(after), `{"put":{"kind":"addr","id":"c"`...)
+	for _, c := range []struct {
+		name string
+		b    []byte
+		want string
+	}{{"journal", after, "addr:a,route:r"}, {"torn", torn, "addr:a,route:r"}} {
+		got, err := parseLedger(c.b)
+		if err != nil || ids(got) != c.want {
+			t.Errorf("%s: %s, %v; want %s", c.name, ids(got), err, c.want)
+		}
+	}
+	// Loading writes the journal whole again: one line per entry.
+	os.WriteFile(path, torn, 0o600)
+	l2, err := loadLedger(path)
+	if err != nil || ids(l2.entries) != "addr:a,route:r" {
+		t.Fatalf("%+v %v", l2, err)
+	}
+	defer l2.close()
+	if b, _ := os.ReadFile(path); strings.Count(string(b), "\n") != 3 {
+		t.Errorf("not rewritten at load:\n%s", b)
+	}
+	// Churn: the file stays within a bound of its entries' lines.
+	for i := range 200 {
+		l2.put(entry{Kind: kindAddr, ID: "x"})
+		if err := l2.save(); err != nil {
+			t.Fatal(err)
+		}
+		l2.drop(kindAddr, "x")
+		if err := l2.save(); err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := os.ReadFile(path); strings.Count(string(b), "\n") > 4*3+64+2 {
+			t.Fatalf("round %d: %d lines", i, strings.Count(string(b), "\n"))
+		}
+	}
+	if got, err := parseLedger(must(os.ReadFile(path))); err != nil || ids(got) != "addr:a,route:r" {
+		t.Errorf("after churn: %s %v", ids(got), err)
+	}
+	// The first version's format.
+	v1 := `{"version": 1, "entries": [{"kind": "addr", "id": "old", "undo": "AQ=="}]}`
+	if got, err := parseLedger([]byte(v1)); err != nil || ids(got) != "addr:old" || got[0].Undo[0] != 1 {
+		t.Errorf("version 1: %+v %v", got, err)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
 func TestLedger(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "sub", "netif.json")
@@ -100,10 +211,16 @@ func TestLedger(t *testing.T) {
 	if err := l2.save(); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := os.Stat(path); err != nil {
+		t.Error("the journal went before its ledger was closed")
+	}
+	if err := l2.close(); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Error("empty ledger not removed")
 	}
-	for _, bad := range []string{"{", `{"version":2}`} {
+	for _, bad := range []string{"{", `{"version":3}`, "{\"version\":2}\n{\"put\":{\"kind\":\"addr\",\"id\":\"a\"}}\nnot json\n{}\n", "{\"version\":2}\n{}\n"} {
 		os.WriteFile(path, []byte(bad), 0o600)
 		if _, err := loadLedger(path); err == nil {
 			t.Errorf("%q accepted", bad)

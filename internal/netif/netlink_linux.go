@@ -80,8 +80,13 @@ func Open(o Options) (*Host, error) {
 	return h, nil
 }
 
-// Close releases the sockets; it changes nothing on the host.
+// Close releases the sockets and the ledger's file; it changes nothing on
+// the host.
 func (h *Host) Close() error {
+	var err error
+	if h.led != nil {
+		err = h.led.close()
+	}
 	if h.nl != nil {
 		h.nl.close()
 	}
@@ -92,7 +97,7 @@ func (h *Host) Close() error {
 		h.ns.Close()
 		h.ns = -1
 	}
-	return nil
+	return err
 }
 
 // inNS runs fn on a thread in the host's namespace (sockets and /proc/sys
@@ -293,7 +298,8 @@ func (h *Host) Cleanup() error {
 func (h *Host) Release() error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.undoAll(false)
+	// Closing the journal removes it when nothing is left in it.
+	return errors.Join(h.undoAll(false), h.led.close())
 }
 
 // Owned lists what the ledger holds, for status output and tests.
