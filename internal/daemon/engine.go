@@ -79,7 +79,11 @@ type notifier interface {
 }
 
 type engine struct {
-	log    logging.Logger
+	log logging.Logger
+	// logs, when the Logger can hold its lines, holds them while an
+	// instance steps, so that writing them never comes between a new
+	// master's advert, its VIPs and its gratuitous ARPs.
+	logs   logging.Holder
 	host   hostApplier
 	garp   announcer
 	fw     firewaller // nil: no drop rules (tests)
@@ -116,8 +120,10 @@ type engine struct {
 }
 
 func newEngine(log logging.Logger, host hostApplier, garp announcer) *engine {
-	return &engine{log: log, host: host, garp: garp, byName: map[string]*instance{},
+	e := &engine{log: log, host: host, garp: garp, byName: map[string]*instance{},
 		tracked: map[objKey][]objTracker{}, statuses: map[objKey]track.Status{}, timers: newTimerQueue()}
+	e.logs, _ = log.(logging.Holder)
+	return e
 }
 
 // add registers an instance whose machine and advertiser are built.
@@ -189,6 +195,10 @@ func (e *engine) stop(now time.Time) {
 func (e *engine) step(in *instance, ev vrrp.Event, now time.Time) {
 	if _, ok := ev.(vrrp.Start); ok {
 		e.began = true
+	}
+	if e.logs != nil {
+		e.logs.Hold()
+		defer e.logs.Release()
 	}
 	// Every machine steps into the engine's one buffer; a step taken
 	// while performing (none today) would get a buffer of its own.

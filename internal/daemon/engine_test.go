@@ -1,7 +1,9 @@
 package daemon
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"net/netip"
 	"slices"
 	"strings"
@@ -383,6 +385,12 @@ func TestEngineSteadyStateAllocatesNothing(t *testing.T) {
 		t.Fatalf("states %v %v", m.state(), b.state())
 	}
 	m.eng.insts[0].adv = nopAdv{}
+	// Holding the log lines through a step costs nothing either.
+	w, err := logging.New(logging.Options{Console: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.eng.logs, b.eng.logs = w, w
 	now := s.now
 	if n := testing.AllocsPerRun(50, func() {
 		next, _ := m.eng.next()
@@ -401,5 +409,61 @@ func TestEngineSteadyStateAllocatesNothing(t *testing.T) {
 	}
 	if m.state() != vrrp.Master || b.state() != vrrp.Backup {
 		t.Fatalf("states after: %v %v", m.state(), b.state())
+	}
+}
+
+// consoleAtApply is a host that notes what the console held when the
+// VIPs were set.
+type consoleAtApply struct {
+	console *bytes.Buffer
+	seen    []string
+}
+
+func (h *consoleAtApply) Apply(ops []netif.Op) error {
+	for _, op := range ops {
+		if op.Kind == netif.OpAddAddr {
+			h.seen = append(h.seen, h.console.String())
+		}
+	}
+	return nil
+}
+
+// TestEngineHoldsLogs: a new master's lines are written after its VIPs
+// are set, in their order, with the times they were logged at.
+func TestEngineHoldsLogs(t *testing.T) {
+	s := &segment{now: t0}
+	r := s.add(t, "r1", "192.168.0.162", "BACKUP", 100)
+	var console bytes.Buffer
+	clock := t0
+	w, err := logging.New(logging.Options{Console: &console, Detail: true, Now: func() time.Time { return clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := &consoleAtApply{console: &console}
+	sp := r.eng.insts[0].spec
+	r.eng = newEngine(w, host, r.garp)
+	r.eng.add(sp, vrrp.New(sp.params), adv{r})
+	r.eng.start(t0)
+	at, _ := r.eng.next()
+	clock = at
+	before := console.Len()
+	r.eng.fire(at)
+	if r.state() != vrrp.Master {
+		t.Fatalf("state %v", r.state())
+	}
+	if len(host.seen) != 1 || len(host.seen[0]) != before {
+		t.Fatalf("console when the VIPs were set: %q (had %d bytes before the step)", host.seen, before)
+	}
+	got := console.String()[before:]
+	stamp := at.Format(logging.ConsoleLayout) + ": "
+	want := []string{"(VI_1) Receive advertisement timeout", "(VI_1) Entering MASTER STATE", "(VI_1) setting VIPs."}
+	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+	if len(lines) < len(want) {
+		t.Fatalf("lines %q", lines)
+	}
+	for i, w := range want {
+		if lines[i] != stamp+w {
+			t.Errorf("line %d: %q, want %q", i, lines[i], stamp+w)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -357,5 +358,73 @@ func TestSyslogConsoleMissing(t *testing.T) {
 	w.Close()
 	if !strings.HasSuffix(stderr.String(), ": still on stderr\n") {
 		t.Errorf("stderr %q", stderr.String())
+	}
+}
+
+// writes records each Write it is given.
+type writes struct{ w [][]byte }
+
+func (w *writes) Write(b []byte) (int, error) {
+	w.w = append(w.w, bytes.Clone(b))
+	return len(b), nil
+}
+
+// TestHold: held lines wait for Release, keep their order and the times
+// they were logged at, and leave in writes of whole lines of at most
+// PIPE_BUF bytes (a longer line alone); a full hold, and Close, write
+// what is held.
+func TestHold(t *testing.T) {
+	clock := time.Date(2026, time.December, 4, 10, 0, 0, 0, time.UTC)
+	out := &writes{}
+	w, err := New(Options{Console: out, Now: func() time.Time { return clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Log(Line{Text: "before"})
+	w.Hold()
+	var want []string
+	for i := range 100 {
+		clock = clock.Add(time.Second)
+		text := "line " + strconv.Itoa(i) + " " + strings.Repeat("x", 60)
+		if i == 50 {
+			text = strings.Repeat("long", 1200) // over PIPE_BUF alone
+		}
+		w.Log(Line{Text: text})
+		want = append(want, Format(clock, text))
+	}
+	if len(out.w) != 1 {
+		t.Fatalf("%d writes while held, want the 1 before", len(out.w))
+	}
+	w.Release()
+	var got []string
+	for _, b := range out.w[1:] {
+		if len(b) > pipeBuf && bytes.Count(b, []byte{'\n'}) != 1 {
+			t.Errorf("a write of %d bytes holds %d lines", len(b), bytes.Count(b, []byte{'\n'}))
+		}
+		if !bytes.HasSuffix(b, []byte{'\n'}) {
+			t.Errorf("a write ends inside a line: %q", b[len(b)-10:])
+		}
+		got = append(got, strings.SplitAfter(string(b), "\n")...)
+	}
+	got = slices.DeleteFunc(got, func(s string) bool { return s == "" })
+	if !slices.Equal(got, want) {
+		t.Errorf("released lines differ: %d lines, want %d", len(got), len(want))
+	}
+	if n := len(out.w) - 1; n < 4 || n > 6 {
+		t.Errorf("%d writes for 100 lines of ~90 bytes and one of 4800, want 4 to 6", n)
+	}
+	// A full hold is written at once; Close writes the rest.
+	out.w = nil
+	w.Hold()
+	for range maxHeld + 1 {
+		w.Log(Line{Text: "more"})
+	}
+	if len(out.w) == 0 {
+		t.Error("a full hold was not written")
+	}
+	n := len(out.w)
+	w.Close()
+	if len(out.w) != n+1 || string(out.w[n]) != Format(clock, "more") {
+		t.Errorf("Close: %d writes after %d", len(out.w), n)
 	}
 }
