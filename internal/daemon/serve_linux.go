@@ -66,7 +66,7 @@ func (h *host) open(s *spec, idx int) (advertiser, error) {
 	reg, err := h.pool.Register(s.iface, s.view, func(a *transport.Advert) {
 		ad := advertOf(a)
 		select {
-		case h.packets <- packet{idx: idx, ad: ad}:
+		case h.packets <- packet{idx: idx, ad: ad, at: a.At}:
 		default:
 			h.lost.add()
 		}

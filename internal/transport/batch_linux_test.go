@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -22,6 +23,10 @@ func TestBatchRecv(t *testing.T) {
 	if err := unix.Bind(rx, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
 		t.Fatal(err)
 	}
+	if err := unix.SetsockoptInt(rx, timestampOpt.level, timestampOpt.opt, timestampOpt.value); err != nil {
+		t.Fatal(err)
+	}
+	before := time.Now().UnixNano()
 	sa, _ := unix.Getsockname(rx)
 	tx, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
@@ -38,6 +43,7 @@ func TestBatchRecv(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	after := time.Now().UnixNano()
 	b := newBatch()
 	var got []string
 	for _, want := range []int{batchLen, total - batchLen} {
@@ -46,9 +52,13 @@ func TestBatchRecv(t *testing.T) {
 			t.Fatalf("recv: %d, %v; want %d", n, err, want)
 		}
 		for i := range n {
-			pkt, _, from := b.packet(i)
+			pkt, oob, from := b.packet(i)
 			if from != netip.MustParseAddr("127.0.0.1") {
 				t.Errorf("datagram %d from %v", len(got), from)
+			}
+			var m RecvMeta
+			if parseControl(oob, &m); m.At < before || m.At > after {
+				t.Errorf("datagram %d received at %d, not within [%d, %d]", len(got), m.At, before, after)
 			}
 			if len(pkt) > 9 {
 				if len(pkt) != slotLen || b.hdrs[i].Hdr.Flags&unix.MSG_TRUNC == 0 {
@@ -97,6 +107,19 @@ func TestParseControl(t *testing.T) {
 	parseControl(oob4[:len(oob4)-8], &m) // the second message cut short
 	if m.TTL != 254 || m.IfIndex != 0 {
 		t.Errorf("truncated: %+v", m)
+	}
+	var ts [16]byte
+	binary.NativeEndian.PutUint64(ts[:], 1796380000)
+	binary.NativeEndian.PutUint64(ts[8:], 123456789)
+	m = RecvMeta{TTL: -1}
+	parseControl(appendCmsg(oob4, unix.SOL_SOCKET, unix.SCM_TIMESTAMPNS, ts[:]), &m)
+	if m.At != 1796380000123456789 || m.TTL != 254 {
+		t.Errorf("timestamp: %+v", m)
+	}
+	m = RecvMeta{TTL: -1}
+	parseControl(appendCmsg(nil, unix.SOL_SOCKET, unix.SCM_TIMESTAMPNS, ts[:8]), &m)
+	if m.At != 0 {
+		t.Errorf("a short timestamp read as %d", m.At)
 	}
 	if n := testing.AllocsPerRun(100, func() { parseControl(oob6, &m) }); n != 0 {
 		t.Errorf("%v allocations", n)

@@ -135,6 +135,9 @@ type RecvMeta struct {
 	// (IPV6_PKTINFO); for IPv4 the header's are used.
 	Src, Dst netip.Addr
 	IfIndex  int // the receiving interface (informational)
+	// At is when the kernel received the packet (SCM_TIMESTAMPNS), in
+	// Unix nanoseconds; 0 when unknown.
+	At int64
 }
 
 // frame locates the parts of a received packet.

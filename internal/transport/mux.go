@@ -28,6 +28,10 @@ type Advert struct {
 	Src, Dst netip.Addr // the IP header's source and destination
 	TTL      int        // TTL / hop limit, -1 when unknown
 	IfIndex  int
+	// At is when the kernel received the packet, in Unix nanoseconds
+	// (0: unknown). A backup's Master_Down timer runs from there, not
+	// from when the daemon got round to reading it.
+	At int64
 	// AddrsDiffer is set when the address list is not the instance's
 	// VIPs, which only passes the checks under skip_check_adv_addr.
 	AddrsDiffer bool
@@ -196,7 +200,7 @@ func (m *Mux) dispatch(pkt []byte, meta RecvMeta, sc *rxScratch) DropReason {
 		m.log.logf(kindInfo, msgOldChecksum, name)
 	}
 	if reg.handler != nil {
-		sc.adv = Advert{Packet: p, Src: f.src, Dst: f.dst, TTL: f.ttl, IfIndex: meta.IfIndex}
+		sc.adv = Advert{Packet: p, Src: f.src, Dst: f.dst, TTL: f.ttl, IfIndex: meta.IfIndex, At: meta.At}
 		sc.adv.AddrsDiffer = !addrsMatch(p.Addrs, vips)
 		reg.handler(&sc.adv)
 	}

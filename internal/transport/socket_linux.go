@@ -285,6 +285,7 @@ func setOptions(fd int, f vrrp.Family, ifname string, ifindex int) error {
 			{name: "IP_TOS", level: unix.IPPROTO_IP, opt: unix.IP_TOS, value: vrrp.TOSInternetControl},
 			{name: "IP_PKTINFO", level: unix.IPPROTO_IP, opt: unix.IP_PKTINFO, value: 1},
 			{name: "IP_RECVTTL", level: unix.IPPROTO_IP, opt: unix.IP_RECVTTL, value: 1},
+			timestampOpt,
 		}
 	} else {
 		opts = []sockopt{
@@ -295,6 +296,7 @@ func setOptions(fd int, f vrrp.Family, ifname string, ifindex int) error {
 			{name: "IPV6_RECVHOPLIMIT", level: unix.IPPROTO_IPV6, opt: unix.IPV6_RECVHOPLIMIT, value: 1},
 			{name: "IPV6_RECVPKTINFO", level: unix.IPPROTO_IPV6, opt: unix.IPV6_RECVPKTINFO, value: 1},
 			{name: "IPV6_MULTICAST_ALL", level: unix.IPPROTO_IPV6, opt: unix.IPV6_MULTICAST_ALL, value: 0, bestEffort: true},
+			timestampOpt,
 		}
 	}
 	for _, o := range opts {
@@ -395,6 +397,10 @@ func (r *batchReader) read(fd uintptr) bool {
 	return r.err != unix.EAGAIN && r.err != unix.EINTR
 }
 
+// timestampOpt asks for each packet's kernel receive time
+// (SCM_TIMESTAMPNS, see RecvMeta.At). Without it the loop's clock is used.
+var timestampOpt = sockopt{name: "SO_TIMESTAMPNS", level: unix.SOL_SOCKET, opt: unix.SO_TIMESTAMPNS, value: 1, bestEffort: true}
+
 // parseControl reads the TTL / hop limit, destination and interface of a
 // packet from its control messages. A missing one stays unknown. The
 // messages are walked in place (unix.ParseSocketControlMessage allocates
@@ -420,6 +426,9 @@ func parseControl(oob []byte, meta *RecvMeta) {
 			// struct in6_pktinfo: destination address, ifindex
 			meta.Dst = netip.AddrFrom16([16]byte(data[:16]))
 			meta.IfIndex = int(binary.NativeEndian.Uint32(data[16:]))
+		case h.Level == unix.SOL_SOCKET && h.Type == unix.SCM_TIMESTAMPNS && len(data) == 16:
+			// struct timespec of a 64-bit kernel: seconds, nanoseconds
+			meta.At = int64(binary.NativeEndian.Uint64(data))*1e9 + int64(binary.NativeEndian.Uint64(data[8:]))
 		}
 		next := unix.CmsgSpace(l - unix.CmsgLen(0))
 		if next > len(oob) {
