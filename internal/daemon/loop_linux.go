@@ -77,10 +77,18 @@ type loop struct {
 	reload func(cfg *config.Config) error
 }
 
-// run returns on a stop signal.
+// run returns on a stop signal, once the engine has stopped: the
+// priority-0 adverts go before anything is torn down (closing the timer
+// waits for its reading goroutine, 0.1 to 0.3 ms here).
 func (l *loop) run() {
 	timer := newWaker()
-	defer timer.Close()
+	l.until(timer)
+	l.eng.stop(time.Now())
+	timer.Close()
+}
+
+// until runs the loop until a stop.
+func (l *loop) until(timer waker) {
 	var armed time.Time
 	lostSeen := uint64(0)
 	var trim burstTrim

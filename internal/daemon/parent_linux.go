@@ -201,12 +201,13 @@ func (p *parent) stop(code int) {
 		return
 	}
 	p.stopping, p.stopCode = true, code
-	p.notify.Send(sdnotify.Stopping)
 	wait := time.Duration(p.cfg.Global.ChildWaitTime) * time.Second
 	if wait <= 0 {
 		wait = 5 * time.Second
 	}
 	p.stopDeadln = time.Now().Add(wait)
+	// The children first: the VRRP child's priority-0 adverts start the
+	// backups' takeover.
 	for _, c := range p.children {
 		if c.running {
 			if err := c.conn.Send(&ipc.Stop{Reason: "parent stopping"}); err != nil {
@@ -214,6 +215,7 @@ func (p *parent) stop(code int) {
 			}
 		}
 	}
+	p.notify.Send(sdnotify.Stopping)
 }
 
 func (p *parent) signal(s syscall.Signal) {
@@ -222,6 +224,12 @@ func (p *parent) signal(s syscall.Signal) {
 		// keepalived's parent logs "Stopping" for a stop signal, not
 		// for a stop a child's exit causes.
 		if !p.stopping && (s == syscall.SIGTERM || !p.o.IgnoreSigint) {
+			// The line goes out after the children were told: a master's
+			// priority-0 advert should not wait for a console write.
+			if h, ok := p.log.(logging.Holder); ok {
+				h.Hold()
+				defer h.Release()
+			}
 			logging.Infof(p.log, msgStopping)
 			p.stop(0)
 		}

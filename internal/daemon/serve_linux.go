@@ -224,9 +224,7 @@ func serve(o cli.Options, cfg *config.Config, specs []spec, log logging.Logger, 
 	r := &reloader{o: o, log: log, eng: eng, host: h, scripts: sc, setUmask: env.setUmask}
 	l := loop{eng: eng, log: log, packets: h.packets, links: links, tracks: sc.statuses, sigs: sigs, stop: env.stop,
 		lost: &h.lost, sender: h.sender, ctl: env.ctl, up: env.up, reload: r.apply, gen: env.gen}
-	l.run()
-
-	eng.stop(time.Now())
+	l.run() // stops the engine
 	return 0
 }
 
