@@ -32,6 +32,7 @@ import (
 func Run(opts cli.Options) int {
 	env := runEnv{args: os.Args, stderr: os.Stderr, load: config.Load, umask: syscall.Umask}
 	if opts.Child != "" {
+		restoreCPUs()
 		return runChild(opts, env)
 	}
 	if !opts.DontFork {
@@ -40,6 +41,7 @@ func Run(opts cli.Options) int {
 		}
 	}
 	env.notify = sdnotify.FromEnv()
+	pinParent()
 	return run(opts, env)
 }
 

@@ -70,6 +70,7 @@ func TestVRRPChildKilled(t *testing.T) {
 	m, b := pair(t, l, "")
 	time.Sleep(1500 * time.Millisecond)
 	old := childPid(t, m)
+	checkCPUs(t, m.Cmd.Process.Pid, old)
 
 	stop := make(chan struct{})
 	res := make(chan [3]int)
@@ -87,6 +88,7 @@ func TestVRRPChildKilled(t *testing.T) {
 	m.MustLine("Starting VRRP child process, pid=", killed, 5*time.Second)
 	resumed := m.MustLine("(VI_1) addresses still configured by the previous VRRP process: resuming as MASTER", killed, 5*time.Second)
 	t.Logf("resumed as master %v after the kill", resumed.Sub(killed).Round(time.Millisecond))
+	checkCPUs(t, m.Cmd.Process.Pid, childPid(t, m))
 	// Longer than the backup's Master_Down_Interval.
 	time.Sleep(backupDown + 500*time.Millisecond)
 	close(stop)
@@ -363,5 +365,37 @@ func TestDontRespawn(t *testing.T) {
 	// Nobody owns the VIP any more: the parent removed it.
 	if _, ok := l.vip(l.Routers[0], vip); ok {
 		t.Errorf("VIP left by the dead child")
+	}
+}
+
+// cpusAllowed is a process's Cpus_allowed_list.
+func cpusAllowed(t *testing.T, pid int) string {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "Cpus_allowed_list:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	t.Fatalf("no Cpus_allowed_list for %d", pid)
+	return ""
+}
+
+// checkCPUs: the parent keeps to one CPU (its signals then wake threads
+// on one CPU only); its VRRP child has every CPU the daemon was given.
+func checkCPUs(t *testing.T, parent, child int) {
+	t.Helper()
+	own := cpusAllowed(t, os.Getpid())
+	if own == "0" || !strings.ContainsAny(own, ",-") {
+		return // one CPU: nothing to pin
+	}
+	if p := cpusAllowed(t, parent); strings.ContainsAny(p, ",-") {
+		t.Errorf("parent on CPUs %s, want one", p)
+	}
+	if c := cpusAllowed(t, child); c != own {
+		t.Errorf("VRRP child on CPUs %s, want %s", c, own)
 	}
 }

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package daemon
+
+// CPU affinity is Linux's (affinity_linux.go).
+func pinParent()   {}
+func restoreCPUs() {}
