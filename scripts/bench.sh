@@ -14,7 +14,7 @@
 # Needs root (namespaces), iproute2, tcpdump, /usr/sbin/keepalived 2.2.7
 # and /usr/bin/time (installed when missing).
 #
-#   scripts/bench.sh                 (make bench: RUNS=5 COUNT=5 REPS=7, 10 x 10 s windows)
+#   scripts/bench.sh                 (make bench: RUNS=5 COUNT=5 REPS=15, 10 x 10 s windows)
 #   BENCH_QUICK=1 scripts/bench.sh   (a quick look: fewer runs, shorter windows;
 #                                     the committed table comes from the full run)
 #   BENCH_ONLY=vrrp scripts/bench.sh (only part 2, printed, docs untouched)
@@ -28,7 +28,7 @@ if [ -n "$quick" ]; then
 fi
 RUNS=${RUNS:-5}     # -t runs per implementation and file
 COUNT=${COUNT:-5}   # go test -count for the Go benchmarks
-REPS=${REPS:-7}     # repetitions of each failover, per implementation
+REPS=${REPS:-15}    # repetitions of each failover, per implementation
 SETTLE=${SETTLE:-10s} WINDOW=${WINDOW:-10s} WINDOWS=${WINDOWS:-10} # 1,000 instances, both implementations at once
 OUT=${OUT:-docs/benchmarks.md}
 REF=/usr/sbin/keepalived
