@@ -136,21 +136,19 @@ func (w *Writer) flush() {
 		return
 	}
 	if w.console != nil || w.file != nil {
+		// buf[start:] is what is not written yet; a line that takes it
+		// past PIPE_BUF goes in the next write.
 		w.buf.Reset()
+		start := 0
 		for i := range w.pending {
-			h := &w.pending[i]
 			n := w.buf.Len()
-			w.format(h.t, h.l)
-			if w.buf.Len() > pipeBuf && n > 0 {
-				// Write what came before this line, and keep the line.
-				line := bytes.Clone(w.buf.Bytes()[n:])
-				w.buf.Truncate(n)
-				w.emit()
-				w.buf.Reset()
-				w.buf.Write(line)
+			w.format(w.pending[i].t, w.pending[i].l)
+			if w.buf.Len()-start > pipeBuf && n > start {
+				w.emit(w.buf.Bytes()[start:n])
+				start = n
 			}
 		}
-		w.emit()
+		w.emit(w.buf.Bytes()[start:])
 	}
 	if w.sys != nil {
 		for i := range w.pending {
@@ -220,7 +218,7 @@ func (w *Writer) Log(l Line) {
 	if w.console != nil || w.file != nil {
 		w.buf.Reset()
 		w.format(t, l)
-		w.emit()
+		w.emit(w.buf.Bytes())
 	}
 	if w.sys != nil {
 		w.sys.send(t, l.Severity, l.Text)
@@ -236,15 +234,15 @@ func (w *Writer) format(t time.Time, l Line) {
 	}
 }
 
-// emit writes buf to the console and the file. Each write holds whole
-// lines: the parent and its children share the console, and a line must
-// not be split by another process's.
-func (w *Writer) emit() {
+// emit writes b, whole lines, to the console and the file: the parent
+// and its children share the console, and a line must not be split by
+// another process's.
+func (w *Writer) emit(b []byte) {
 	if w.console != nil {
-		w.console.Write(w.buf.Bytes())
+		w.console.Write(b)
 	}
 	if w.file != nil {
-		w.file.Write(w.buf.Bytes())
+		w.file.Write(b)
 	}
 }
 
